@@ -1,0 +1,50 @@
+"""Reading the ledger: verification and the published head."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fullpicture.audit.models import LedgerEvent
+from fullpicture.audit.services import GENESIS, event_hash
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    checked: int
+    broken_seq: int | None = None
+    problem: str = ""
+
+
+def ledger_verify(*, progress: Callable[[int], None] | None = None) -> Verification:
+    """Walk the chain from the start; stop at the first event that does not verify."""
+    prev = GENESIS
+    expected_seq = 1
+    checked = 0
+    for event in LedgerEvent.objects.order_by("seq").iterator(chunk_size=5000):
+        if event.seq != expected_seq:
+            return Verification(False, checked, event.seq, f"expected event #{expected_seq}")
+        if event.prev_hash != prev:
+            return Verification(False, checked, event.seq, "previous-hash link is broken")
+        if event_hash(event) != event.hash:
+            return Verification(False, checked, event.seq, "content does not match its hash")
+        prev = event.hash
+        expected_seq += 1
+        checked += 1
+        if progress is not None and checked % 5000 == 0:
+            progress(checked)
+    return Verification(True, checked)
+
+
+def ledger_head() -> tuple[int, str]:
+    head = LedgerEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    return head if head else (0, GENESIS)
+
+
+def ledger_events_about(*, object_type: str, object_ids: list[str]) -> list[LedgerEvent]:
+    return list(
+        LedgerEvent.objects.filter(object_type=object_type, object_id__in=object_ids).order_by(
+            "seq"
+        )
+    )

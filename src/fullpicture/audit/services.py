@@ -1,0 +1,107 @@
+"""Writing to the ledger: one small function every app calls.
+
+``ledger_record`` runs in the caller's transaction, so if the ledger write
+fails the access it records fails too (audit fails closed). Writes are
+serialised so the chain never forks: PostgreSQL takes a transaction-level
+advisory lock; SQLite's IMMEDIATE transactions already hold the write lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from fullpicture.audit.models import LedgerEvent
+
+GENESIS = "0" * 64
+_LOCK_KEY = 0x46504C45  # "FPLE": the ledger's advisory lock
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something: a practitioner (``user:<id>``) or a named system actor."""
+
+    id: str
+    agency: str = ""
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def system(cls, name: str) -> Actor:
+        return cls(id=f"system:{name}")
+
+
+def canonical_timestamp(at: dt.datetime) -> str:
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical_form(event: LedgerEvent) -> str:
+    """Sorted keys, no whitespace, UTC with microseconds, ids as strings."""
+    body = {
+        "seq": str(event.seq),
+        "at": canonical_timestamp(event.at),
+        "action": event.action,
+        "actor_id": event.actor_id,
+        "actor_agency": event.actor_agency,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "purpose": event.purpose,
+        "legal_basis": event.legal_basis,
+        "reason_code": event.reason_code,
+        "details": event.details,
+        "prev_hash": event.prev_hash,
+    }
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def event_hash(event: LedgerEvent) -> str:
+    return hashlib.sha256(canonical_form(event).encode("ascii")).hexdigest()
+
+
+def _normalise_details(details: Mapping[str, Any] | None) -> dict[str, Any]:
+    # Round-trip through JSON so what we hash is exactly what the database returns.
+    return json.loads(json.dumps(details or {}, sort_keys=True, default=str))
+
+
+def ledger_record(
+    *,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: str | int = "",
+    purpose: str = "",
+    legal_basis: str = "",
+    reason_code: str = "",
+    details: Mapping[str, Any] | None = None,
+) -> LedgerEvent:
+    """Append one event to the ledger, in the caller's transaction."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+        head = LedgerEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
+        now = timezone.now()
+        event = LedgerEvent(
+            seq=seq,
+            at=now,
+            action=action,
+            actor_id=actor.id,
+            actor_agency=actor.agency,
+            object_type=object_type,
+            object_id=str(object_id),
+            purpose=purpose,
+            legal_basis=legal_basis,
+            reason_code=reason_code,
+            details=_normalise_details(details),
+            prev_hash=prev,
+        )
+        event.hash = event_hash(event)
+        event.save(force_insert=True)
+        return event

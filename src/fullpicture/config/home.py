@@ -1,0 +1,45 @@
+"""The data folder: everything Full Picture stores lives under FULLPICTURE_HOME."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def data_home() -> Path:
+    """Return the data folder (``FULLPICTURE_HOME``, default ``./var``), creating it."""
+    home = Path(os.environ.get("FULLPICTURE_HOME", "var")).expanduser().resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+def local_secret_key(home: Path) -> str:
+    """Return the local secret key kept in the data folder, generating it once.
+
+    The key is written with owner-only permissions and is never committed:
+    the data folder is outside the source tree's tracked files.
+    """
+    path = home / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    key = secrets.token_urlsafe(50)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key)
+    return key
+
+
+def node_modules() -> Path:
+    """Find the npm packages the pages need (GOV.UK Frontend).
+
+    ``FULLPICTURE_NODE_MODULES`` wins; otherwise the checkout's own
+    ``node_modules`` (an editable install), then the working directory's.
+    """
+    explicit = os.environ.get("FULLPICTURE_NODE_MODULES")
+    if explicit:
+        return Path(explicit).resolve()
+    checkout = Path(__file__).resolve().parents[3] / "node_modules"
+    if checkout.is_dir():
+        return checkout
+    return (Path.cwd() / "node_modules").resolve()

@@ -1,0 +1,1 @@
+"""Small helpers every app may use; this package imports no app."""

@@ -1,0 +1,55 @@
+"""``fullpicture demo [ADDR]``: migrate, load Sharetown once, and serve the hub.
+
+Served by waitress (a production WSGI server) with WhiteNoise for static
+files, not by Django's development server.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from fullpicture.demo.services import DEMO_PASSWORD, DemoConflict, sharetown_accounts, sharetown_load
+
+
+class Command(BaseCommand):
+    help = "Create or migrate the database, load the Sharetown demo (once) and serve the hub."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("addr", nargs="?", default="127.0.0.1:8000", help="HOST:PORT")
+        parser.add_argument("--no-serve", action="store_true", help="Load the demo, then stop.")
+        parser.add_argument("--threads", type=int, default=8)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        host, _, port = options["addr"].rpartition(":")
+        if not host or not port.isdigit():
+            raise CommandError("ADDR must be HOST:PORT, for example 127.0.0.1:8000")
+        self.stdout.write(f"Data folder: {settings.FULLPICTURE_HOME}")
+        call_command("migrate", interactive=False, verbosity=0)
+        try:
+            loaded = sharetown_load(say=self.stdout.write)
+        except DemoConflict as exc:
+            raise CommandError(str(exc)) from exc
+        if not loaded:
+            self.stdout.write("Sharetown is already loaded: nothing added.")
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self._print_accounts()
+        if options["no_serve"]:
+            return
+        from waitress import serve
+
+        from fullpicture.config.wsgi import application
+
+        self.stdout.write(self.style.SUCCESS(f"Full Picture is at http://{host}:{port}/"))
+        serve(application, host=host, port=int(port), threads=options["threads"])
+
+    def _print_accounts(self) -> None:
+        self.stdout.write("\nDemo accounts (every password is " + DEMO_PASSWORD + "):")
+        for account in sharetown_accounts():
+            self.stdout.write(
+                f"  {account.username:<28} {', '.join(account.roles):<34} {account.agency}"
+            )
+        self.stdout.write("")

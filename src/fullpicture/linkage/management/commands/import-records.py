@@ -1,0 +1,70 @@
+"""``fullpicture import-records --agency CODE FILE.csv [--skip-bad-rows]``."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from fullpicture.audit.services import Actor
+from fullpicture.core.csvfile import ImportRejected
+from fullpicture.core.progress import progress_bar
+from fullpicture.linkage.services import link_pending, records_import_file
+from fullpicture.partnerships.models import Agency
+
+
+class Command(BaseCommand):
+    help = "Import an agency's records of people from CSV, then link them."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--agency", required=True, help="The agency's code.")
+        parser.add_argument(
+            "--skip-bad-rows",
+            action="store_true",
+            help="Store the good rows and write the rejects to FILE.rejects.csv.",
+        )
+        parser.add_argument("--no-link", action="store_true", help="Import without linking.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        agency = Agency.objects.filter(code=options["agency"]).first()
+        if agency is None:
+            raise CommandError(f"unknown agency '{options['agency']}'")
+        path: Path = options["file"]
+        actor = Actor.system("import-records")
+        try:
+            with progress_bar(f"Importing {path.name}") as progress:
+                result = records_import_file(
+                    agency=agency,
+                    path=path,
+                    actor=actor,
+                    skip_bad_rows=options["skip_bad_rows"],
+                    progress=progress,
+                )
+        except ImportRejected as exc:
+            raise CommandError(
+                f"{path.name}: nothing was stored; {len(exc.errors)} problem(s):\n"
+                + "\n".join(f"  {e}" for e in exc.errors)
+            ) from exc
+        for warning in result.warnings:
+            self.stderr.write(f"warning: {warning}")
+        if result.rejected:
+            rejects = path.with_name(path.stem + ".rejects.csv")
+            with rejects.open("w", newline="", encoding="utf-8") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(["row", "column", "problem"])
+                for e in result.rejected:
+                    writer.writerow([e.row, e.column, e.message])
+            self.stderr.write(f"{len(result.rejected)} bad row(s) skipped; see {rejects}")
+        self.stdout.write(
+            f"{path.name}: {result.created} created, {result.updated} updated, "
+            f"{result.unchanged} unchanged."
+        )
+        if not options["no_link"]:
+            with progress_bar("Linking") as progress:
+                summary = link_pending(actor=Actor.system("link"), progress=progress)
+            self.stdout.write(
+                f"Linked {summary.linked}, review {summary.review}, new persons {summary.new_person}."
+            )

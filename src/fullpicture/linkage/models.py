@@ -1,0 +1,68 @@
+"""Who is who: the current link of every source record, and the history of decisions."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from fullpicture.people.models import Person, SourceRecord
+
+
+class Method(models.TextChoices):
+    NHS_NUMBER = "nhs_number", "NHS number"
+    UPN = "upn", "Unique pupil number"
+    PNC_ID = "pnc_id", "PNC id"
+    SPLINK = "splink", "Probabilistic model"
+    MANUAL = "manual", "Reviewer's decision"
+    NEW_PERSON = "new_person", "New person"
+    REVIEW = "review", "Awaiting review"
+
+
+class Outcome(models.TextChoices):
+    LINKED = "linked", "Linked"
+    REVIEW = "review", "Possible match: awaiting review"
+    NEW_PERSON = "new_person", "New person"
+
+
+class RecordLink(models.Model):
+    """The current decision for one source record: which person, how, how sure."""
+
+    record = models.OneToOneField(SourceRecord, on_delete=models.CASCADE, related_name="link")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    method = models.CharField(max_length=16, choices=Method.choices)
+    score = models.FloatField(null=True, blank=True)
+    manual = models.BooleanField(
+        default=False, help_text="Set by a reviewer: batch linking never overturns it."
+    )
+    review_with = models.ForeignKey(
+        SourceRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    model_version = models.CharField(max_length=64, blank=True)
+    decided_at = models.DateTimeField(auto_now=True)
+    decided_by = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.record} {self.outcome} ({self.method})"
+
+
+class LinkHistory(models.Model):
+    """Every link, unlink, merge, split and review decision, in order."""
+
+    record = models.ForeignKey(
+        SourceRecord, on_delete=models.CASCADE, related_name="link_history", null=True
+    )
+    action = models.CharField(max_length=16)
+    from_person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    to_person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    method = models.CharField(max_length=16, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    actor_id = models.CharField(max_length=64)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "link history"

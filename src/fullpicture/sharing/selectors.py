@@ -1,0 +1,220 @@
+"""Reads of information items, persons and their chronologies: all through the policy point.
+
+Nothing else queries ``InformationItem`` for display. A person or item the
+viewer may not see raises ``NotFound`` exactly as a missing one does, so
+nothing leaks that a child is known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from fullpicture.audit.models import Action
+from fullpicture.audit.services import ledger_record
+from fullpicture.partnerships.models import Agency, Practitioner
+from fullpicture.people.models import Person, Relationship, SourceRecord
+from fullpicture.sharing.models import InformationItem
+from fullpicture.sharing.policy import agency_filter, item_filter
+
+
+class NotFound(Exception):
+    """Raised for a missing record and for a denied one alike."""
+
+
+def items_visible_to(*, viewer: Practitioner, purpose: str) -> QuerySet[InformationItem]:
+    """THE selector for information items: every display of items starts here."""
+    return (
+        InformationItem.objects.filter(item_filter(viewer=viewer, purpose=purpose))
+        .select_related("source_agency", "category", "recorded_by")
+        .distinct()
+    )
+
+
+def agencies_visible_to(*, viewer: Practitioner, purpose: str) -> QuerySet[Agency]:
+    return Agency.objects.filter(agency_filter(viewer=viewer, purpose=purpose))
+
+
+def records_visible_to(*, viewer: Practitioner, purpose: str) -> QuerySet[SourceRecord]:
+    return SourceRecord.objects.filter(
+        agency__in=agencies_visible_to(viewer=viewer, purpose=purpose)
+    ).select_related("agency")
+
+
+def persons_visible_to(*, viewer: Practitioner, purpose: str) -> QuerySet[Person]:
+    """Persons the viewer may know of: at least one record or item they may see."""
+    records = records_visible_to(viewer=viewer, purpose=purpose)
+    items = items_visible_to(viewer=viewer, purpose=purpose)
+    return Person.objects.filter(
+        Q(pk__in=records.values("person_id")) | Q(pk__in=items.values("persons"))
+    )
+
+
+@dataclass
+class PersonSummary:
+    person: Person
+    records: list[SourceRecord]
+
+    @property
+    def names(self) -> list[str]:
+        return sorted({r.display_name for r in self.records})
+
+    @property
+    def dates_of_birth(self) -> list[dt.date]:
+        return sorted({r.date_of_birth for r in self.records if r.date_of_birth})
+
+    @property
+    def display_name(self) -> str:
+        names = self.names
+        return names[0] if names else f"Person {self.person.pk}"
+
+    @property
+    def agencies(self) -> list[Agency]:
+        seen: dict[int, Agency] = {}
+        for record in self.records:
+            seen.setdefault(record.agency_id, record.agency)
+        return sorted(seen.values(), key=lambda a: a.name)
+
+
+def _summaries(
+    persons: Iterable[Person], *, viewer: Practitioner, purpose: str
+) -> list[PersonSummary]:
+    visible = records_visible_to(viewer=viewer, purpose=purpose)
+    persons = list(persons)
+    by_person: dict[int, list[SourceRecord]] = {p.pk: [] for p in persons}
+    for record in visible.filter(person__in=persons).order_by("recorded_at", "id"):
+        if record.person_id is not None:
+            by_person[record.person_id].append(record)
+    return [PersonSummary(person=p, records=by_person[p.pk]) for p in persons]
+
+
+@dataclass(frozen=True)
+class PersonQuery:
+    name: str = ""
+    date_of_birth: dt.date | None = None
+    identifier: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.name.strip() or self.date_of_birth or self.identifier.strip())
+
+
+def person_search(
+    *, viewer: Practitioner, purpose: str, query: PersonQuery, limit: int = 50
+) -> list[PersonSummary]:
+    """Find persons by name, date of birth or identifier, among records the viewer may see.
+
+    Seeing that a person is known is itself audited (one ``search`` event with
+    the ids of the persons shown), separately from opening a person's page.
+    """
+    records = records_visible_to(viewer=viewer, purpose=purpose).filter(person__isnull=False)
+    if query.identifier.strip():
+        ident = "".join(query.identifier.split()).upper()
+        records = records.filter(Q(nhs_number=ident) | Q(upn=ident) | Q(pnc_id=ident))
+    for term in query.name.split():
+        records = records.filter(
+            Q(given_name__icontains=term)
+            | Q(family_name__icontains=term)
+            | Q(other_names__icontains=term)
+        )
+    if query.date_of_birth:
+        records = records.filter(date_of_birth=query.date_of_birth)
+    person_ids = list(records.values_list("person_id", flat=True).distinct()[: limit + 1])
+    persons = list(Person.objects.filter(pk__in=person_ids[:limit]).order_by("pk"))
+    summaries = _summaries(persons, viewer=viewer, purpose=purpose)
+    ledger_record(
+        actor=viewer.actor,
+        action=Action.SEARCH,
+        object_type="person",
+        object_id="",
+        purpose=purpose,
+        details={"person_ids": [str(p.pk) for p in persons]},
+    )
+    return summaries
+
+
+def access_person_by_id(*, viewer: Practitioner, person_id: int, purpose: str) -> PersonSummary:
+    """Open one person: raises NotFound for a missing or a denied person alike; audited."""
+    person = persons_visible_to(viewer=viewer, purpose=purpose).filter(pk=person_id).first()
+    if person is None:
+        raise NotFound
+    ledger_record(
+        actor=viewer.actor,
+        action=Action.VIEW,
+        object_type="person",
+        object_id=person.pk,
+        purpose=purpose,
+    )
+    return _summaries([person], viewer=viewer, purpose=purpose)[0]
+
+
+@dataclass
+class Chronology:
+    items: list[InformationItem]
+    agencies: list[Agency] = field(default_factory=list)
+
+
+def person_chronology(*, viewer: Practitioner, person: Person, purpose: str) -> Chronology:
+    """Every item about this person the viewer may see, in the order it happened."""
+    items = list(
+        items_visible_to(viewer=viewer, purpose=purpose)
+        .filter(persons=person)
+        .order_by("occurred_at", "id")
+    )
+    agencies = sorted({i.source_agency for i in items}, key=lambda a: a.name)
+    return Chronology(items=items, agencies=agencies)
+
+
+def recent_items_for_agency(
+    *, viewer: Practitioner, purpose: str, limit: int = 20
+) -> list[InformationItem]:
+    """The home page: my agency's most recently recorded items."""
+    return list(
+        items_visible_to(viewer=viewer, purpose=purpose)
+        .filter(source_agency_id=viewer.agency_id)
+        .prefetch_related(Prefetch("persons"))
+        .order_by("-recorded_at", "-id")[:limit]
+    )
+
+
+@dataclass
+class FamilyTie:
+    kind: str
+    direction: str
+    other: PersonSummary
+
+
+def person_relationships(*, viewer: Practitioner, person: Person, purpose: str) -> list[FamilyTie]:
+    """Relationships recorded by agencies the viewer may see, with related persons they may see."""
+    agencies = agencies_visible_to(viewer=viewer, purpose=purpose)
+    rels = (
+        Relationship.objects.filter(agency__in=agencies)
+        .filter(Q(from_record__person=person) | Q(to_record__person=person))
+        .select_related("from_record", "to_record")
+    )
+    visible_persons = persons_visible_to(viewer=viewer, purpose=purpose)
+    pairs: dict[tuple[str, str, int], None] = {}
+    for rel in rels:
+        if rel.from_record.person_id == person.pk and rel.to_record.person_id:
+            pairs[(rel.kind, "to", rel.to_record.person_id)] = None
+        if rel.to_record.person_id == person.pk and rel.from_record.person_id:
+            pairs[(rel.kind, "from", rel.from_record.person_id)] = None
+    other_ids = {pid for (_, _, pid) in pairs if pid != person.pk}
+    others = {p.pk: p for p in visible_persons.filter(pk__in=other_ids)}
+    summaries = {s.person.pk: s for s in _summaries(others.values(), viewer=viewer, purpose=purpose)}
+    ties = [
+        FamilyTie(kind=kind, direction=direction, other=summaries[pid])
+        for (kind, direction, pid) in pairs
+        if pid in summaries
+    ]
+    return sorted(ties, key=lambda t: (t.kind, t.other.display_name))
+
+
+def person_households(*, viewer: Practitioner, person: Person, purpose: str) -> list[PersonSummary]:
+    """Other members of the person's household(s) that the viewer may see."""
+    visible = persons_visible_to(viewer=viewer, purpose=purpose)
+    members = visible.filter(households__members=person).exclude(pk=person.pk).distinct()
+    return _summaries(members.order_by("pk"), viewer=viewer, purpose=purpose)

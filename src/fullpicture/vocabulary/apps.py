@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class VocabularyConfig(AppConfig):
+    name = "fullpicture.vocabulary"
+    label = "vocabulary"
+    verbose_name = "Shared language"

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    name = "fullpicture.web"
+    label = "web"
+    verbose_name = "Web pages"
+
+    def ready(self) -> None:
+        from fullpicture.web import receivers  # noqa: F401  (connects the receivers)

@@ -1,0 +1,115 @@
+"""Pages. Views parse input, call one selector or service, and render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import views as auth_views
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from fullpicture.partnerships.models import MASH_ROLES, Practitioner
+from fullpicture.sharing.policy import Purpose
+from fullpicture.sharing.selectors import (
+    NotFound,
+    PersonQuery,
+    access_person_by_id,
+    person_chronology,
+    person_households,
+    person_relationships,
+    person_search,
+    recent_items_for_agency,
+)
+from fullpicture.web.forms import PersonSearchForm, SignInForm
+
+
+def _viewer(request: HttpRequest) -> Practitioner:
+    user = request.user
+    assert isinstance(user, Practitioner)  # noqa: S101  (LoginRequiredMiddleware guarantees it)
+    return user
+
+
+def _default_purpose(viewer: Practitioner) -> str:
+    if viewer.role_codes & MASH_ROLES:
+        return Purpose.SAFEGUARDING_ENQUIRY
+    return Purpose.DIRECT_CARE
+
+
+def _purpose_from(request: HttpRequest, viewer: Practitioner) -> str:
+    purpose = request.GET.get("purpose") or _default_purpose(viewer)
+    if purpose not in Purpose.values:
+        raise Http404
+    return purpose
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "web/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    purpose = _default_purpose(viewer)
+    items = recent_items_for_agency(viewer=viewer, purpose=purpose) if viewer.agency else []
+    return render(request, "web/home.html", {"items": items, "purpose": purpose})
+
+
+@require_GET
+def person_search_page(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    context: dict[str, Any] = {"purposes": Purpose.choices}
+    if not request.GET:
+        context["form"] = PersonSearchForm(initial={"purpose": _default_purpose(viewer)})
+        return render(request, "web/person_search.html", context)
+    form = PersonSearchForm(request.GET)
+    if not form.is_valid():
+        raise Http404  # a malformed search answers exactly like a missing page
+    data = form.cleaned_data
+    query = PersonQuery(
+        name=data.get("name") or "",
+        date_of_birth=data.get("date_of_birth"),
+        identifier=data.get("identifier") or "",
+    )
+    context["form"] = form
+    context["searched"] = True
+    context["purpose"] = data["purpose"]
+    context["results"] = (
+        [] if query.is_empty else person_search(viewer=viewer, purpose=data["purpose"], query=query)
+    )
+    context["empty_query"] = query.is_empty
+    return render(request, "web/person_search.html", context)
+
+
+@require_GET
+def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
+    viewer = _viewer(request)
+    purpose = _purpose_from(request, viewer)
+    try:
+        summary = access_person_by_id(viewer=viewer, person_id=person_id, purpose=purpose)
+    except NotFound:
+        raise Http404 from None
+    person = summary.person
+    chronology = person_chronology(viewer=viewer, person=person, purpose=purpose)
+    return render(
+        request,
+        "web/person.html",
+        {
+            "summary": summary,
+            "chronology": chronology,
+            "ties": person_relationships(viewer=viewer, person=person, purpose=purpose),
+            "household": person_households(viewer=viewer, person=person, purpose=purpose),
+            "purpose": purpose,
+            "purpose_label": Purpose(purpose).label,
+        },
+    )
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/404.html", status=404)
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
