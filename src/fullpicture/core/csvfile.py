@@ -47,7 +47,9 @@ def read_rows(path: Path, *, columns: Sequence[str]) -> list[tuple[int, dict[str
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ImportRejected([RowError(name, 0, "", f"cannot read the file ({exc.strerror})")]) from exc
+        raise ImportRejected(
+            [RowError(name, 0, "", f"cannot read the file ({exc.strerror})")]
+        ) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -82,7 +84,9 @@ def parse_rows(text: str, *, name: str, columns: Sequence[str]) -> list[tuple[in
                 continue
             if len(values) != len(header):
                 errors.append(
-                    RowError(name, number, "", f"expected {len(header)} values, found {len(values)}")
+                    RowError(
+                        name, number, "", f"expected {len(header)} values, found {len(values)}"
+                    )
                 )
                 continue
             rows.append((number, {h: v.strip() for h, v in zip(header, values, strict=True)}))

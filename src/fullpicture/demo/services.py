@@ -19,7 +19,11 @@ from fullpicture.audit.services import Actor
 from fullpicture.core.csvfile import read_rows
 from fullpicture.linkage.services import link_pending, records_import_file
 from fullpicture.partnerships.models import Agency, Partnership, Practitioner, Role
-from fullpicture.people.services import RELATIONSHIP_COLUMNS, households_rebuild, relationships_import
+from fullpicture.people.services import (
+    RELATIONSHIP_COLUMNS,
+    households_rebuild,
+    relationships_import,
+)
 from fullpicture.sharing.services import items_import_file
 
 SHARETOWN = Path(__file__).resolve().parent / "sharetown"
@@ -60,12 +64,21 @@ def sharetown_is_loaded() -> bool:
 
 def _check_no_conflict(spec: dict[str, Any]) -> None:
     clashes = [
-        *(f"partnership {p['code']}" for p in spec["partnerships"]
-          if Partnership.objects.filter(code=p["code"]).exists()),
-        *(f"agency {a['code']}" for a in spec["agencies"]
-          if Agency.objects.filter(code=a["code"]).exists()),
-        *(f"user {u['username']}" for u in spec["users"]
-          if Practitioner.objects.filter(username=u["username"]).exists()),
+        *(
+            f"partnership {p['code']}"
+            for p in spec["partnerships"]
+            if Partnership.objects.filter(code=p["code"]).exists()
+        ),
+        *(
+            f"agency {a['code']}"
+            for a in spec["agencies"]
+            if Agency.objects.filter(code=a["code"]).exists()
+        ),
+        *(
+            f"user {u['username']}"
+            for u in spec["users"]
+            if Practitioner.objects.filter(username=u["username"]).exists()
+        ),
     ]
     if clashes:
         raise DemoConflict(
@@ -118,14 +131,18 @@ def sharetown_load(*, say: Callable[[str], None] = lambda _m: None) -> bool:
             user.set_password(DEMO_PASSWORD)
             user.save()
             user.roles.set([roles[r] for r in u["roles"]])
-        say(f"Created {len(partnerships)} partnerships, {len(agencies)} agencies, "
-            f"{len(spec['users'])} demo accounts.")
+        say(
+            f"Created {len(partnerships)} partnerships, {len(agencies)} agencies, "
+            f"{len(spec['users'])} demo accounts."
+        )
         for path in sorted((SHARETOWN / "records").glob("*.csv")):
             result = records_import_file(agency=agencies[path.stem], path=path, actor=ACTOR)
             say(f"Records {path.stem}: {result.created} created.")
         summary = link_pending(actor=ACTOR)
-        say(f"Linked: {summary.linked} linked, {summary.review} for review, "
-            f"{summary.new_person} new persons.")
+        say(
+            f"Linked: {summary.linked} linked, {summary.review} for review, "
+            f"{summary.new_person} new persons."
+        )
         rel_path = SHARETOWN / "relationships.csv"
         if rel_path.exists():
             count = relationships_import(

@@ -66,3 +66,6 @@ class LinkHistory(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name_plural = "link history"
+
+    def __str__(self) -> str:
+        return f"{self.action} record {self.record_id} by {self.actor_id}"

@@ -204,7 +204,7 @@ def records_import(
                         agency=agency,
                         source_id=record_row.source_id,
                         content_hash=record_row.content_hash,
-                        **record_row.values,  # type: ignore[arg-type]
+                        **record_row.values,
                     )
                 )
             elif current.content_hash == record_row.content_hash:
@@ -236,8 +236,6 @@ def records_import(
     if progress is not None:
         progress(len(parsed), len(parsed))
     return result
-
-
 
 
 @dataclass

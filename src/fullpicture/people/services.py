@@ -17,8 +17,12 @@ from fullpicture.people.models import (
 )
 
 RELATIONSHIP_COLUMNS = ("agency", "from_source_id", "to_source_id", "relationship")
-FAMILY_KINDS = {RelationshipKind.PARENT, RelationshipKind.PARTNER, RelationshipKind.SIBLING,
-                RelationshipKind.CARER}
+FAMILY_KINDS = {
+    RelationshipKind.PARENT,
+    RelationshipKind.PARTNER,
+    RelationshipKind.SIBLING,
+    RelationshipKind.CARER,
+}
 
 
 def relationships_import(*, rows: Sequence[tuple[int, dict[str, str]]], file: str) -> int:
@@ -34,8 +38,9 @@ def relationships_import(*, rows: Sequence[tuple[int, dict[str, str]]], file: st
         if row["relationship"] not in RelationshipKind.values:
             errors.append(RowError(file, number, "relationship", "is not a known relationship"))
             continue
-        wanted.append((agency, row["from_source_id"], row["to_source_id"], row["relationship"],
-                       number))
+        wanted.append(
+            (agency, row["from_source_id"], row["to_source_id"], row["relationship"], number)
+        )
     records = {
         (r.agency_id, r.source_id): r
         for r in SourceRecord.objects.filter(agency__in=[w[0] for w in wanted])
@@ -48,7 +53,9 @@ def relationships_import(*, rows: Sequence[tuple[int, dict[str, str]]], file: st
         if from_record is None or to_record is None:
             missing = from_id if from_record is None else to_id
             column = "from_source_id" if from_record is None else "to_source_id"
-            errors.append(RowError(file, number, column, f"no record '{missing}' for {agency.code}"))
+            errors.append(
+                RowError(file, number, column, f"no record '{missing}' for {agency.code}")
+            )
             continue
         to_create.append(
             Relationship(agency=agency, from_record=from_record, to_record=to_record, kind=kind)

@@ -204,7 +204,9 @@ def person_relationships(*, viewer: Practitioner, person: Person, purpose: str) 
             pairs[(rel.kind, "from", rel.from_record.person_id)] = None
     other_ids = {pid for (_, _, pid) in pairs if pid != person.pk}
     others = {p.pk: p for p in visible_persons.filter(pk__in=other_ids)}
-    summaries = {s.person.pk: s for s in _summaries(others.values(), viewer=viewer, purpose=purpose)}
+    summaries = {
+        s.person.pk: s for s in _summaries(others.values(), viewer=viewer, purpose=purpose)
+    }
     ties = [
         FamilyTie(kind=kind, direction=direction, other=summaries[pid])
         for (kind, direction, pid) in pairs

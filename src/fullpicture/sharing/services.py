@@ -119,9 +119,7 @@ def item_row_parse(
         consent=consent,
     )
     digest = hashlib.sha256(
-        json.dumps(
-            {**values, "records": sorted(record_ids)}, sort_keys=True, default=str
-        ).encode()
+        json.dumps({**values, "records": sorted(record_ids)}, sort_keys=True, default=str).encode()
     ).hexdigest()
     return ItemRow(row["source_id"], tuple(sorted(set(record_ids))), values, digest), []
 
@@ -156,9 +154,7 @@ def items_import(
 ) -> ItemImportResult:
     """Import one agency's items: all or nothing unless ``skip_bad_rows``; idempotent."""
     result = ItemImportResult()
-    records = dict(
-        SourceRecord.objects.filter(agency=agency).values_list("source_id", "id")
-    )
+    records = dict(SourceRecord.objects.filter(agency=agency).values_list("source_id", "id"))
     categories = _categories()
     parsed: list[ItemRow] = []
     seen: dict[str, int] = {}

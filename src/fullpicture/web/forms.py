@@ -22,9 +22,7 @@ class PersonSearchForm(forms.Form):
     dob_day = forms.IntegerField(required=False, min_value=1, max_value=31, label="Day")
     dob_month = forms.IntegerField(required=False, min_value=1, max_value=12, label="Month")
     dob_year = forms.IntegerField(required=False, min_value=1900, max_value=2100, label="Year")
-    identifier = forms.CharField(
-        required=False, max_length=20, label="NHS number, UPN or PNC id"
-    )
+    identifier = forms.CharField(required=False, max_length=20, label="NHS number, UPN or PNC id")
     purpose = forms.ChoiceField(
         choices=Purpose.choices, required=False, initial=Purpose.SAFEGUARDING_ENQUIRY
     )

@@ -3,9 +3,9 @@
 from django.db import migrations
 
 SQLITE_UP = [
-    """CREATE TRIGGER audit_ledgerevent_no_update BEFORE UPDATE ON audit_ledgerevent
+    """CREATE TRIGGER IF NOT EXISTS audit_ledgerevent_no_update BEFORE UPDATE ON audit_ledgerevent
        BEGIN SELECT RAISE(ABORT, 'audit ledger is append-only'); END;""",
-    """CREATE TRIGGER audit_ledgerevent_no_delete BEFORE DELETE ON audit_ledgerevent
+    """CREATE TRIGGER IF NOT EXISTS audit_ledgerevent_no_delete BEFORE DELETE ON audit_ledgerevent
        BEGIN SELECT RAISE(ABORT, 'audit ledger is append-only'); END;""",
 ]
 SQLITE_DOWN = [
@@ -16,9 +16,9 @@ POSTGRES_UP = [
     """CREATE OR REPLACE FUNCTION audit_ledgerevent_append_only() RETURNS trigger AS $$
        BEGIN RAISE EXCEPTION 'audit ledger is append-only'; END;
        $$ LANGUAGE plpgsql;""",
-    """CREATE TRIGGER audit_ledgerevent_no_change BEFORE UPDATE OR DELETE ON audit_ledgerevent
+    """CREATE OR REPLACE TRIGGER audit_ledgerevent_no_change BEFORE UPDATE OR DELETE ON audit_ledgerevent
        FOR EACH ROW EXECUTE FUNCTION audit_ledgerevent_append_only();""",
-    """CREATE TRIGGER audit_ledgerevent_no_truncate BEFORE TRUNCATE ON audit_ledgerevent
+    """CREATE OR REPLACE TRIGGER audit_ledgerevent_no_truncate BEFORE TRUNCATE ON audit_ledgerevent
        FOR EACH STATEMENT EXECUTE FUNCTION audit_ledgerevent_append_only();""",
 ]
 POSTGRES_DOWN = [

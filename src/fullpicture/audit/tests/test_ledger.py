@@ -16,8 +16,14 @@ ACTOR = Actor(id="user:1", agency="AG1")
 
 def _write(n: int) -> list[LedgerEvent]:
     return [
-        ledger_record(actor=ACTOR, action=Action.VIEW, object_type="person", object_id=i,
-                      purpose="safeguarding_enquiry", details={"i": i})
+        ledger_record(
+            actor=ACTOR,
+            action=Action.VIEW,
+            object_type="person",
+            object_id=i,
+            purpose="safeguarding_enquiry",
+            details={"i": i},
+        )
         for i in range(n)
     ]
 
@@ -118,10 +124,13 @@ class _RefuseInserts:
 
 def test_failed_ledger_write_fails_the_surrounding_work():
     """Audit fails closed: if the ledger cannot be written, the work it records is undone."""
-    from fullpicture.partnerships.models import Partnership
+    from django.contrib.auth.models import Group
 
-    with _RefuseInserts():
-        with pytest.raises(DatabaseError), transaction.atomic():
-            Partnership.objects.create(code="X1", name="X")
+    def create_and_record() -> None:
+        with transaction.atomic():
+            Group.objects.create(name="X1")
             ledger_record(actor=ACTOR, action=Action.CREATE, object_type="partnership")
-    assert not Partnership.objects.filter(code="X1").exists()
+
+    with _RefuseInserts(), pytest.raises(DatabaseError):
+        create_and_record()
+    assert not Group.objects.filter(name="X1").exists()

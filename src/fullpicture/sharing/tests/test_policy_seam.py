@@ -5,7 +5,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fullpicture.partnerships.tests.factories import AgencyFactory, PartnershipFactory, PractitionerFactory
+from fullpicture.partnerships.tests.factories import (
+    AgencyFactory,
+    PartnershipFactory,
+    PractitionerFactory,
+)
 from fullpicture.people.tests.factories import PersonFactory
 from fullpicture.sharing.models import InformationItem
 from fullpicture.sharing.policy import Purpose, decide
@@ -28,13 +32,22 @@ def world():
         code: InformationItemFactory(source_agency=agency, persons=[child])
         for code, agency in {"SCH": school, "POL": police, "CSC": csc, "OTH": other}.items()
     }
-    return {"school": school, "police": police, "csc": csc, "other": other, "items": items,
-            "child": child}
+    return {
+        "school": school,
+        "police": police,
+        "csc": csc,
+        "other": other,
+        "items": items,
+        "child": child,
+    }
 
 
 def _visible(viewer, purpose):
-    return set(items_visible_to(viewer=viewer, purpose=purpose).values_list(
-        "source_agency__code", flat=True))
+    return set(
+        items_visible_to(viewer=viewer, purpose=purpose).values_list(
+            "source_agency__code", flat=True
+        )
+    )
 
 
 def test_practitioner_sees_only_own_agency(world):
@@ -59,17 +72,23 @@ def test_denied_person_answers_like_a_missing_one(world):
     outsider = PractitionerFactory(agency=elsewhere, roles=["mash_manager"])
     PersonFactory()  # exists but nothing of it is visible
     with pytest.raises(NotFound):
-        access_person_by_id(viewer=outsider, person_id=world["child"].pk,
-                            purpose=Purpose.SAFEGUARDING_ENQUIRY)
+        access_person_by_id(
+            viewer=outsider, person_id=world["child"].pk, purpose=Purpose.SAFEGUARDING_ENQUIRY
+        )
     with pytest.raises(NotFound):
-        access_person_by_id(viewer=outsider, person_id=987654,
-                            purpose=Purpose.SAFEGUARDING_ENQUIRY)
+        access_person_by_id(viewer=outsider, person_id=987654, purpose=Purpose.SAFEGUARDING_ENQUIRY)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
-    roles=st.sets(st.sampled_from(["agency_practitioner", "mash_practitioner", "mash_manager",
-                                   "ig_lead", "trainer"]), max_size=3),
+    roles=st.sets(
+        st.sampled_from(
+            ["agency_practitioner", "mash_practitioner", "mash_manager", "ig_lead", "trainer"]
+        ),
+        max_size=3,
+    ),
     home=st.sampled_from(["school", "police", "csc", "other"]),
     purpose=st.sampled_from(Purpose.values),
 )
@@ -87,5 +106,6 @@ def test_a_read_fails_when_its_audit_event_cannot_be_written(world):
 
     mash = PractitionerFactory(agency=world["csc"], roles=["mash_practitioner"])
     with _RefuseInserts(), pytest.raises(DatabaseError):
-        access_person_by_id(viewer=mash, person_id=world["child"].pk,
-                            purpose=Purpose.SAFEGUARDING_ENQUIRY)
+        access_person_by_id(
+            viewer=mash, person_id=world["child"].pk, purpose=Purpose.SAFEGUARDING_ENQUIRY
+        )

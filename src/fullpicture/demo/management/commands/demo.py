@@ -12,7 +12,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from fullpicture.demo.services import DEMO_PASSWORD, DemoConflict, sharetown_accounts, sharetown_load
+from fullpicture.demo.services import (
+    DEMO_PASSWORD,
+    DemoConflict,
+    sharetown_accounts,
+    sharetown_load,
+)
 
 
 class Command(BaseCommand):

@@ -66,5 +66,6 @@ class Command(BaseCommand):
             with progress_bar("Linking") as progress:
                 summary = link_pending(actor=Actor.system("link"), progress=progress)
             self.stdout.write(
-                f"Linked {summary.linked}, review {summary.review}, new persons {summary.new_person}."
+                f"Linked {summary.linked}, review {summary.review}, "
+                f"new persons {summary.new_person}."
             )
