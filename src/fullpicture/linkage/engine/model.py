@@ -1,0 +1,479 @@
+"""The Splink (Fellegi-Sunter) model: specification, training, persistence, charts,
+and a compiled form (m/u log Bayes factors and tf tables) for the real-time scorer."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .features import FeatureRow, as_features, features_frame
+from .spec import (
+    COMPARISONS,
+    EM_BLOCKING,
+    PREDICT_BLOCKING,
+    VETOES,
+    Comparison,
+    blocking_sql,
+)
+from .types import RecordIn, WaterfallStep
+
+log = logging.getLogger(__name__)
+
+MODEL_FORMAT = "fullpicture-linkage-model"
+MODEL_VERSION = 1
+TF_COLUMNS: tuple[str, ...] = ("first_name", "surname")
+M_FLOOR = 0.002  # no agreement level is ever "impossible" for a true match
+U_FLOOR = 1e-5
+U_UNOBSERVED = 1e-4
+MIN_LABELLED_PAIRS = 500
+
+Progress = Callable[[int, int], None] | None
+
+
+def _quiet_splink() -> None:
+    for name in ("splink", "splink.internals"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def settings_dict(
+    blocking: Sequence[Sequence[str]] = PREDICT_BLOCKING,
+    probability_two_random_records_match: float = 1e-6,
+) -> dict[str, Any]:
+    """Untrained Splink settings for the engine's comparisons."""
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "probability_two_random_records_match": probability_two_random_records_match,
+        "blocking_rules_to_generate_predictions": [
+            {"blocking_rule": blocking_sql(r)} for r in blocking
+        ],
+        "comparisons": [c.settings_dict() for c in COMPARISONS],
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": False,
+        "max_iterations": 20,
+        "em_convergence": 0.0001,
+    }
+
+
+def make_linker(
+    frame: pd.DataFrame | Sequence[pd.DataFrame], settings: dict[str, Any]
+) -> tuple[Any, Any]:
+    """(linker, db_api) on a fresh in-memory DuckDB."""
+    from splink import DuckDBAPI, Linker
+
+    _quiet_splink()
+    db_api = DuckDBAPI()
+    frames = [frame] if isinstance(frame, pd.DataFrame) else list(frame)
+    sdfs = [db_api.register(f) for f in frames]
+    linker = Linker(sdfs[0] if len(sdfs) == 1 else sdfs, settings, log_level=logging.WARNING)
+    return linker, db_api
+
+
+@dataclass
+class CompiledComparison:
+    comparison: Comparison
+    weights: list[float]  # log2 Bayes factor per level (0 for the null level)
+    tf_base_log2_u: list[float | None]  # log2(u) of the exact level, where tf applies
+    tf_tables: list[dict[str, float] | None]
+    tf_min_u: float
+
+
+class CompiledModel:
+    """The trained parameters as plain Python: score a pair with lookups and a sum."""
+
+    def __init__(self, model: LinkageModel) -> None:
+        self.prior_weight = model.prior_weight
+        self.upper = model.upper
+        self.lower = model.lower
+        self.upper_weight = prob_to_weight(model.upper)
+        self.lower_weight = prob_to_weight(model.lower)
+        self.comparisons: list[CompiledComparison] = []
+        for comp in COMPARISONS:
+            lw = model.level_weights[comp.name]
+            tf_u: list[float | None] = []
+            tables: list[dict[str, float] | None] = []
+            for lv in comp.levels:
+                if lv.tf_column:
+                    tf_u.append(model.tf_base_log2_u[comp.name])
+                    tables.append(model.tf_tables.get(lv.tf_column, {}))
+                else:
+                    tf_u.append(None)
+                    tables.append(None)
+            self.comparisons.append(CompiledComparison(comp, lw, tf_u, tables, 0.0))
+        self.vetoes = model.vetoes
+
+    def levels(self, a: FeatureRow, b: FeatureRow) -> list[int]:
+        """Index of the level each comparison falls into."""
+        return [
+            next(k for k, lv in enumerate(cc.comparison.levels) if lv.pred(a, b))
+            for cc in self.comparisons
+        ]
+
+    def score(
+        self, a: FeatureRow, b: FeatureRow, *, waterfall: bool = False
+    ) -> tuple[float, list[int], list[WaterfallStep]]:
+        """(match weight, level indices, waterfall steps if asked)."""
+        from .features import F
+
+        total = self.prior_weight
+        steps: list[WaterfallStep] = []
+        if waterfall:
+            steps.append(WaterfallStep("prior", "probability two random records match",
+                                       self.prior_weight))
+        lvls: list[int] = []
+        for cc in self.comparisons:
+            comp = cc.comparison
+            i = next(k for k, lv in enumerate(comp.levels) if lv.pred(a, b))
+            lvls.append(i)
+            w = cc.weights[i]
+            total += w
+            if waterfall:
+                steps.append(WaterfallStep(comp.name, comp.levels[i].label, w))
+            base = cc.tf_base_log2_u[i]
+            if base is not None:
+                table = cc.tf_tables[i] or {}
+                col = comp.levels[i].tf_column or ""
+                va, vb = a[F[col]], b[F[col]]
+                ta = table.get(va) if va is not None else None
+                tb = table.get(vb) if vb is not None else None
+                if ta is not None or tb is not None:
+                    tf = max(x for x in (ta, tb, cc.tf_min_u) if x is not None)
+                    adj = base - math.log2(tf)
+                    total += adj
+                    if waterfall:
+                        steps.append(WaterfallStep(f"tf_{comp.name}", col, adj))
+        return total, lvls, steps
+
+    def veto(self, lvls: Sequence[int]) -> str | None:
+        """'block', 'review' or None for a pair whose comparisons fell in ``lvls``."""
+        worst: str | None = None
+        for cc, i in zip(self.comparisons, lvls, strict=True):
+            v = self.vetoes.get(cc.comparison.name, {}).get(cc.comparison.levels[i].label)
+            if v == "block":
+                return "block"
+            if v == "review":
+                worst = "review"
+        return worst
+
+
+def prob_to_weight(p: float) -> float:
+    p = min(max(p, 1e-15), 1 - 1e-15)
+    return math.log2(p / (1 - p))
+
+
+def weight_to_prob(w: float) -> float:
+    if w > 60:
+        return 1.0
+    bf = 2.0**w
+    return bf / (1 + bf)
+
+
+class LinkageModel:
+    """A trained (or loaded) person-linkage model.
+
+    ``upper`` and ``lower`` are match-probability thresholds: above ``upper`` a pair
+    links, between them it goes to clerical review, below ``lower`` it is a new person.
+    """
+
+    def __init__(
+        self,
+        settings: dict[str, Any] | None = None,
+        *,
+        upper: float = 0.99,
+        lower: float = 0.5,
+    ) -> None:
+        self.settings: dict[str, Any] = settings or settings_dict()
+        self.upper = upper
+        self.lower = lower
+        self.version = MODEL_VERSION
+        self.trained_at: str | None = None
+        self.training_records = 0
+        self.training_seconds = 0.0
+        self.tf_tables: dict[str, dict[str, float]] = {}
+        self.level_weights: dict[str, list[float]] = {}
+        self.tf_base_log2_u: dict[str, float] = {}
+        self.vetoes: dict[str, dict[str, str]] = {k: dict(v) for k, v in VETOES.items()}
+        self.predict_blocking: list[list[str]] = [list(r) for r in PREDICT_BLOCKING]
+        self._compiled: CompiledModel | None = None
+        self.m_source = ""
+
+    # ------------------------------------------------------------------ training
+    @property
+    def is_trained(self) -> bool:
+        return bool(self.level_weights)
+
+    @property
+    def prior_weight(self) -> float:
+        return prob_to_weight(float(self.settings["probability_two_random_records_match"]))
+
+    def train(
+        self,
+        records: Iterable[RecordIn] | pd.DataFrame,
+        *,
+        seed: int = 0,
+        u_max_pairs: float = 5e6,
+        em_max_pairs: float | None = 2e6,
+        deterministic_recall: float = 0.8,
+        progress: Progress = None,
+    ) -> LinkageModel:
+        """Estimate the model from records (no labels): the prior from a deterministic
+        rule, u by random sampling, m by EM on blocks that keep households apart."""
+        import time
+
+        from splink import block_on
+
+        t0 = time.perf_counter()
+        frame = as_features(records)
+        frame = frame.assign(id_label=id_labels(frame))
+        log.info("training linkage model on %d records", len(frame))
+        settings = settings_dict([tuple(r) for r in self.predict_blocking])
+        linker, _db = make_linker(frame, settings)
+        steps = 2 + len(EM_BLOCKING) + 1
+        done = 0
+
+        def tick() -> None:
+            nonlocal done
+            done += 1
+            if progress:
+                progress(done, steps)
+
+        linker.training.estimate_probability_two_random_records_match(
+            [block_on("first_name", "surname", "dob")], recall=deterministic_recall
+        )
+        tick()
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=u_max_pairs, seed=seed, min_count_per_level=None, num_chunks=1
+        )
+        tick()
+        labelled = _labelled_pairs(frame)
+        if labelled >= MIN_LABELLED_PAIRS:
+            # m from pairs that share a valid identifier: true matches whose names,
+            # dates and addresses vary as they do in life, untouched by households.
+            self.m_source = f"identifier-labelled pairs ({labelled})"
+            linker.training.estimate_m_from_label_column("id_label")
+            for _rule in EM_BLOCKING:
+                tick()
+        else:
+            self.m_source = "expectation maximisation"
+            for rule in EM_BLOCKING:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    block_on(*rule),
+                    estimate_without_term_frequencies=True,
+                    max_pairs=em_max_pairs if len(frame) > 200_000 else None,
+                )
+                tick()
+        self.settings = smooth_parameters(linker.misc.save_model_to_json())
+        linker, _db = make_linker(frame.iloc[:2], self.settings)
+        self.tf_tables = {}
+        for col in TF_COLUMNS:
+            counts = frame[col].dropna().value_counts()
+            total = float(counts.sum()) or 1.0
+            self.tf_tables[col] = {str(k): float(v) / total for k, v in counts.items()}
+        self._read_weights(linker)
+        tick()
+        del _db
+        self.trained_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+        self.training_records = len(frame)
+        self.training_seconds = round(time.perf_counter() - t0, 2)
+        self._compiled = None
+        log.info("trained in %.1f s", self.training_seconds)
+        return self
+
+    def _read_weights(self, linker: Any) -> None:
+        """Read each level's log2 Bayes factor from Splink's own objects."""
+        self.level_weights = {}
+        self.tf_base_log2_u = {}
+        for comp, sc in zip(COMPARISONS, linker._settings_obj.comparisons, strict=True):
+            weights: list[float] = []
+            for lv in sc.comparison_levels:
+                w = lv._log2_bayes_factor
+                weights.append(float(w) if w is not None else 0.0)
+                if lv._has_tf_adjustments:
+                    u = lv._u_probability_corresponding_to_exact_match(sc.comparison_levels)
+                    self.tf_base_log2_u[comp.name] = math.log2(u)
+            if len(weights) != len(comp.levels):
+                raise RuntimeError(f"level count mismatch in {comp.name}")
+            self.level_weights[comp.name] = weights
+
+    def _refresh_weights_from_settings(self) -> None:
+        linker, _ = make_linker(_empty_frame(), self.settings)
+        self._read_weights(linker)
+
+    # ------------------------------------------------------------ persistence
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": MODEL_FORMAT,
+            "version": self.version,
+            "trained_at": self.trained_at,
+            "training_records": self.training_records,
+            "training_seconds": self.training_seconds,
+            "thresholds": {"upper": self.upper, "lower": self.lower},
+            "vetoes": self.vetoes,
+            "predict_blocking": self.predict_blocking,
+            "level_weights": self.level_weights,
+            "tf_base_log2_u": self.tf_base_log2_u,
+            "m_source": self.m_source,
+            "tf_tables": self.tf_tables,
+            "splink_settings": self.settings,
+        }
+
+    def save(self, path: str | Path) -> Path:
+        """Write the model as versioned JSON (Splink settings plus metadata)."""
+        if not self.is_trained:
+            raise ValueError("model is not trained")
+        p = Path(path)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        tmp = p.with_suffix(p.suffix + ".tmp")
+        tmp.write_text(json.dumps(self.to_dict(), indent=1, sort_keys=False), "utf-8")
+        tmp.replace(p)
+        return p
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LinkageModel:
+        if data.get("format") != MODEL_FORMAT:
+            raise ValueError("not a Full Picture linkage model file")
+        if int(data.get("version", 0)) > MODEL_VERSION:
+            raise ValueError(f"model version {data.get('version')} is newer than this code")
+        th = data.get("thresholds", {})
+        m = cls(data["splink_settings"], upper=th.get("upper", 0.99), lower=th.get("lower", 0.5))
+        m.version = int(data["version"])
+        m.trained_at = data.get("trained_at")
+        m.training_records = int(data.get("training_records", 0))
+        m.training_seconds = float(data.get("training_seconds", 0.0))
+        m.vetoes = data.get("vetoes", m.vetoes)
+        m.predict_blocking = data.get("predict_blocking", m.predict_blocking)
+        m.tf_tables = data.get("tf_tables", {})
+        m.m_source = data.get("m_source", "")
+        m.level_weights = data.get("level_weights", {})
+        m.tf_base_log2_u = data.get("tf_base_log2_u", {})
+        if not m.level_weights:
+            m._refresh_weights_from_settings()
+        return m
+
+    @classmethod
+    def load(cls, path: str | Path) -> LinkageModel:
+        return cls.from_dict(json.loads(Path(path).read_text("utf-8")))
+
+    # ----------------------------------------------------------------- reports
+    def parameters(self) -> str:
+        """Human-readable table of every comparison level's m, u and match weight."""
+        lines = [
+            f"Full Picture linkage model v{self.version}, trained {self.trained_at} "
+            f"on {self.training_records} records",
+            f"thresholds: link >= {self.upper}, review >= {self.lower}",
+            f"m estimated from: {self.m_source}",
+            f"prior: P(two random records match) = "
+            f"{self.settings['probability_two_random_records_match']:.3g} "
+            f"(weight {self.prior_weight:+.2f})",
+        ]
+        for comp, sc in zip(COMPARISONS, self.settings["comparisons"], strict=True):
+            lines.append(f"\n{comp.name}")
+            for lv, d, w in zip(
+                comp.levels, sc["comparison_levels"], self.level_weights.get(comp.name, []),
+                strict=False,
+            ):
+                if lv.is_null:
+                    lines.append(f"  {lv.label:<45} (no evidence)")
+                    continue
+                m, u = d.get("m_probability"), d.get("u_probability")
+                veto = self.vetoes.get(comp.name, {}).get(lv.label)
+                extra = f"  veto: {veto}" if veto else ""
+                tf = "  +tf" if lv.tf_column else ""
+                lines.append(
+                    f"  {lv.label:<45} m={_fmt(m)} u={_fmt(u)} weight={w:+.2f}{tf}{extra}"
+                )
+        return "\n".join(lines)
+
+    def charts(self, out_dir: str | Path) -> list[Path]:
+        """Write Splink's match-weights and m/u charts as HTML files in ``out_dir``."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        linker, _ = make_linker(_empty_frame(), self.settings)
+        files = []
+        for name, chart in (
+            ("match_weights.html", linker.visualisations.match_weights_chart()),
+            ("m_u_parameters.html", linker.visualisations.m_u_parameters_chart()),
+        ):
+            path = out / name
+            path.write_text(chart.to_html(inline=True), "utf-8")
+            files.append(path)
+        return files
+
+    # ------------------------------------------------------------------ scoring
+    def compiled(self) -> CompiledModel:
+        if not self.is_trained:
+            raise ValueError("model is not trained")
+        if self._compiled is None or self._compiled.upper != self.upper or (
+            self._compiled.lower != self.lower
+        ):
+            self._compiled = CompiledModel(self)
+        return self._compiled
+
+    def register_tf_tables(self, linker: Any, db_api: Any) -> None:
+        """Give a Splink linker this model's tf tables (so batch and real time agree)."""
+        for col in TF_COLUMNS:
+            table = self.tf_tables.get(col) or {}
+            df = pd.DataFrame({col: list(table.keys()), f"tf_{col}": list(table.values())})
+            sdf = db_api.register(df)
+            linker.table_management.register_term_frequency_lookup(sdf, col)
+
+
+def id_labels(frame: pd.DataFrame) -> pd.Series:
+    """A label per record from its first valid identifier (NHS, else UPN, else PNC)."""
+    lab = pd.Series(None, index=frame.index, dtype=object)
+    for col in ("pnc", "upn", "nhs"):
+        s = frame[col]
+        has = s.notna()
+        lab[has] = col + ":" + s[has].astype(str)
+    return lab
+
+
+def _labelled_pairs(frame: pd.DataFrame) -> int:
+    counts = frame["id_label"].dropna().value_counts()
+    return int((counts * (counts - 1) // 2).sum())
+
+
+def smooth_parameters(settings: dict[str, Any]) -> dict[str, Any]:
+    """Keep every level's m and u away from zero: an agreement level a true match has
+    not shown in training is rare, not impossible (and the reverse for u)."""
+    for comp in settings["comparisons"]:
+        levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
+        ms = []
+        for lv in levels:
+            m = lv.get("m_probability")
+            ms.append(max(float(m), M_FLOOR) if isinstance(m, int | float) else M_FLOOR)
+        total = sum(ms)
+        for lv, m in zip(levels, ms, strict=True):
+            lv["m_probability"] = m / total
+            u = lv.get("u_probability")
+            lv["u_probability"] = (
+                max(float(u), U_FLOOR) if isinstance(u, int | float) else U_UNOBSERVED
+            )
+        us = sum(lv["u_probability"] for lv in levels)
+        for lv in levels:
+            lv["u_probability"] = lv["u_probability"] / us
+        # Distinct weights per comparison, so a level can be read back from its weight.
+        seen: set[float] = set()
+        for lv in levels:
+            while round(math.log2(lv["m_probability"] / lv["u_probability"]), 6) in seen or (
+                round(math.log2(lv["m_probability"] / lv["u_probability"]), 6) == 0.0
+            ):
+                lv["m_probability"] *= 1.0001
+            seen.add(round(math.log2(lv["m_probability"] / lv["u_probability"]), 6))
+    return settings
+
+
+def _fmt(v: Any) -> str:
+    return f"{v:.3g}" if isinstance(v, int | float) else "-"
+
+
+def _empty_frame() -> pd.DataFrame:
+    return features_frame([RecordIn(key="x:1", given_name="a", family_name="b")])

@@ -1,0 +1,319 @@
+"""The model specification: comparisons (each level written once in DuckDB SQL for
+Splink and once in Python for the real-time scorer), blocking rules and vetoes.
+
+Splink numbers the levels of a comparison from the bottom: the ``else`` level is 0,
+the level above it 1, and so on; the null level is -1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jellyfish
+
+from .features import F, FeatureRow
+
+Pred = Callable[[FeatureRow, FeatureRow], bool]
+
+_jw = jellyfish.jaro_winkler_similarity
+_lev = jellyfish.levenshtein_distance
+
+
+@dataclass(frozen=True)
+class Level:
+    label: str
+    sql: str
+    pred: Pred
+    is_null: bool = False
+    tf_column: str | None = None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    levels: tuple[Level, ...]
+
+    def gamma_of(self, index: int) -> int:
+        """Splink's comparison vector value for the level at ``index``."""
+        if self.levels[index].is_null:
+            return -1
+        return len(self.levels) - 1 - index
+
+    def label_of_gamma(self, gamma: int) -> str:
+        if gamma == -1:
+            return self.levels[0].label
+        return self.levels[len(self.levels) - 1 - gamma].label
+
+    def settings_dict(self) -> dict[str, Any]:
+        levels = []
+        for lv in self.levels:
+            d: dict[str, Any] = {"sql_condition": lv.sql, "label_for_charts": lv.label}
+            if lv.is_null:
+                d["is_null_level"] = True
+            if lv.tf_column:
+                d["tf_adjustment_column"] = lv.tf_column
+                d["tf_adjustment_weight"] = 1.0
+            levels.append(d)
+        return {
+            "output_column_name": self.name,
+            "comparison_description": self.name,
+            "comparison_levels": levels,
+        }
+
+
+def _g(row: FeatureRow, name: str) -> str | None:
+    return row[F[name]]
+
+
+def _eq(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and a == b
+
+
+def _jw_ge(a: str | None, b: str | None, t: float) -> bool:
+    return a is not None and b is not None and _jw(a, b) >= t
+
+
+def _any_common(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return False
+    return bool(set(a.split(" ")) & set(b.split(" ")))
+
+
+def _in_tokens(name: str | None, tokens: str | None) -> bool:
+    return name is not None and name in (tokens or "").split(" ")
+
+
+def _year_diff(a: str, b: str) -> int:
+    return abs(int(a[:4]) - int(b[:4]))
+
+
+def _dob_swapped(a: str | None, b: str | None) -> bool:
+    return (
+        a is not None and b is not None and a[:4] == b[:4]
+        and a[5:7] == b[8:10] and a[8:10] == b[5:7]
+    )
+
+
+def _dob_typo(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and _lev(a, b) <= 1 and _year_diff(a, b) <= 10
+
+
+def _dob_same_ym(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and a[:7] == b[:7]
+
+
+def _dob_same_gen(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and _year_diff(a, b) <= 10
+
+
+def _null(col: str) -> Level:
+    return Level(
+        "null",
+        f"{col}_l IS NULL OR {col}_r IS NULL",
+        lambda x, y: _g(x, col) is None or _g(y, col) is None,
+        is_null=True,
+    )
+
+
+def _else() -> Level:
+    return Level("else", "ELSE", lambda x, y: True)
+
+
+def _jw_level(col: str, t: float, label: str) -> Level:
+    return Level(
+        label,
+        f"jaro_winkler_similarity({col}_l, {col}_r) >= {t}",
+        lambda x, y: _jw_ge(_g(x, col), _g(y, col), t),
+    )
+
+
+FIRST_NAME = Comparison(
+    "first_name",
+    (
+        _null("first_name"),
+        Level(
+            "exact",
+            "first_name_l = first_name_r",
+            lambda x, y: _eq(_g(x, "first_name"), _g(y, "first_name")),
+            tf_column="first_name",
+        ),
+        Level(
+            "nickname",
+            "list_has_any(string_split(first_groups_l, ' '), string_split(first_groups_r, ' '))",
+            lambda x, y: _any_common(_g(x, "first_groups"), _g(y, "first_groups")),
+        ),
+        Level(
+            "other given name",
+            "list_contains(string_split(coalesce(middle_r, ''), ' '), first_name_l) OR "
+            "list_contains(string_split(coalesce(middle_l, ''), ' '), first_name_r)",
+            lambda x, y: _in_tokens(_g(x, "first_name"), _g(y, "middle"))
+            or _in_tokens(_g(y, "first_name"), _g(x, "middle")),
+        ),
+        _jw_level("first_name", 0.88, "jaro-winkler >= 0.88"),
+        _jw_level("first_name", 0.75, "jaro-winkler >= 0.75"),
+        _else(),
+    ),
+)
+
+SURNAME = Comparison(
+    "surname",
+    (
+        _null("surname"),
+        Level(
+            "exact",
+            "surname_l = surname_r",
+            lambda x, y: _eq(_g(x, "surname"), _g(y, "surname")),
+            tf_column="surname",
+        ),
+        Level(
+            "shared part (double-barrelled)",
+            "list_has_any(string_split(surname_tokens_l, ' '), "
+            "string_split(surname_tokens_r, ' '))",
+            lambda x, y: _any_common(_g(x, "surname_tokens"), _g(y, "surname_tokens")),
+        ),
+        _jw_level("surname", 0.92, "jaro-winkler >= 0.92"),
+        _jw_level("surname", 0.8, "jaro-winkler >= 0.8"),
+        _else(),
+    ),
+)
+
+_YDIFF = "abs(cast(substr(dob_l, 1, 4) as integer) - cast(substr(dob_r, 1, 4) as integer))"
+
+DOB = Comparison(
+    "dob",
+    (
+        _null("dob"),
+        Level("exact", "dob_l = dob_r", lambda x, y: _eq(_g(x, "dob"), _g(y, "dob"))),
+        Level(
+            "day and month swapped",
+            "substr(dob_l, 1, 4) = substr(dob_r, 1, 4) AND substr(dob_l, 6, 2) = "
+            "substr(dob_r, 9, 2) AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2)",
+            lambda x, y: _dob_swapped(_g(x, "dob"), _g(y, "dob")),
+        ),
+        Level(
+            "one character typo",
+            f"levenshtein(dob_l, dob_r) <= 1 AND {_YDIFF} <= 10",
+            lambda x, y: _dob_typo(_g(x, "dob"), _g(y, "dob")),
+        ),
+        Level(
+            "same year and month",
+            "substr(dob_l, 1, 7) = substr(dob_r, 1, 7)",
+            lambda x, y: _dob_same_ym(_g(x, "dob"), _g(y, "dob")),
+        ),
+        Level(
+            "different, within 10 years",
+            f"{_YDIFF} <= 10",
+            lambda x, y: _dob_same_gen(_g(x, "dob"), _g(y, "dob")),
+        ),
+        Level("different generation", "ELSE", lambda x, y: True),
+    ),
+)
+
+SEX = Comparison(
+    "sex",
+    (
+        _null("sex"),
+        Level("exact", "sex_l = sex_r", lambda x, y: _eq(_g(x, "sex"), _g(y, "sex"))),
+        _else(),
+    ),
+)
+
+
+def _loc_null(x: FeatureRow, y: FeatureRow) -> bool:
+    return (_g(x, "postcode") is None and _g(x, "address") is None) or (
+        _g(y, "postcode") is None and _g(y, "address") is None
+    )
+
+
+LOCATION = Comparison(
+    "location",
+    (
+        Level(
+            "null",
+            "(postcode_l IS NULL AND address_l IS NULL) OR "
+            "(postcode_r IS NULL AND address_r IS NULL)",
+            _loc_null,
+            is_null=True,
+        ),
+        Level(
+            "same address and postcode",
+            "postcode_l = postcode_r AND addr_key_l = addr_key_r",
+            lambda x, y: _eq(_g(x, "postcode"), _g(y, "postcode"))
+            and _eq(_g(x, "addr_key"), _g(y, "addr_key")),
+        ),
+        Level(
+            "same postcode, similar address",
+            "postcode_l = postcode_r AND jaro_winkler_similarity(address_l, address_r) >= 0.88",
+            lambda x, y: _eq(_g(x, "postcode"), _g(y, "postcode"))
+            and _jw_ge(_g(x, "address"), _g(y, "address"), 0.88),
+        ),
+        Level(
+            "same address, postcode differs or missing",
+            "addr_key_l = addr_key_r AND jaro_winkler_similarity(address_l, address_r) >= 0.9",
+            lambda x, y: _eq(_g(x, "addr_key"), _g(y, "addr_key"))
+            and _jw_ge(_g(x, "address"), _g(y, "address"), 0.9),
+        ),
+        Level(
+            "same postcode, different address",
+            "postcode_l = postcode_r",
+            lambda x, y: _eq(_g(x, "postcode"), _g(y, "postcode")),
+        ),
+        Level(
+            "similar address",
+            "jaro_winkler_similarity(address_l, address_r) >= 0.92",
+            lambda x, y: _jw_ge(_g(x, "address"), _g(y, "address"), 0.92),
+        ),
+        Level(
+            "same postcode sector",
+            "pc_sector_l = pc_sector_r",
+            lambda x, y: _eq(_g(x, "pc_sector"), _g(y, "pc_sector")),
+        ),
+        Level(
+            "same postcode district",
+            "pc_district_l = pc_district_r",
+            lambda x, y: _eq(_g(x, "pc_district"), _g(y, "pc_district")),
+        ),
+        _else(),
+    ),
+)
+
+COMPARISONS: tuple[Comparison, ...] = (FIRST_NAME, SURNAME, DOB, SEX, LOCATION)
+COMPARISON_BY_NAME = {c.name: c for c in COMPARISONS}
+
+# Blocking rules for prediction: equality on feature columns. More and different
+# rules than a plain model, so a typo in any one field cannot hide a true pair.
+PREDICT_BLOCKING: tuple[tuple[str, ...], ...] = (
+    ("first_name", "dob"),
+    ("surname", "dob"),
+    ("dob", "postcode"),
+    ("first_name", "surname"),
+    ("surname", "postcode"),
+    ("first_name", "postcode"),
+    ("dob", "addr_key"),
+    ("first_name", "addr_key"),
+)
+
+# EM training blocks: never surname + address, which would teach the model that a
+# shared household means the same person.
+EM_BLOCKING: tuple[tuple[str, ...], ...] = (
+    ("first_name", "dob"),
+    ("dob", "postcode"),
+    ("first_name", "surname"),
+)
+
+# Levels that may never link on score alone: "block" means the pair is treated as
+# two people whatever the score; "review" means at best a clerical review.
+VETOES: dict[str, dict[str, str]] = {
+    "first_name": {
+        "else": "block",
+        "jaro-winkler >= 0.75": "review",
+        "other given name": "review",
+    },
+    "dob": {"different generation": "block", "different, within 10 years": "review"},
+}
+
+
+def blocking_sql(rule: Sequence[str]) -> str:
+    return " AND ".join(f"l.{c} = r.{c}" for c in rule)
