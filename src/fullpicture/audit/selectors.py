@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
 
 from fullpicture.audit.models import LedgerEvent
 from fullpicture.audit.services import GENESIS, event_hash
@@ -48,3 +51,34 @@ def ledger_events_about(*, object_type: str, object_ids: list[str]) -> list[Ledg
             "seq"
         )
     )
+
+
+PERSON_ACCESS_ACTIONS = ("search", "view")
+
+
+def ledger_person_access(
+    *,
+    agencies: list[str],
+    person_id: str = "",
+    actor_id: str = "",
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> QuerySet[LedgerEvent]:
+    """Who looked at whom: ``search`` events (saw that persons are known, ids in details)
+    and ``view`` events (opened a person), by actors of the given agencies, newest first."""
+    events = LedgerEvent.objects.filter(
+        action__in=PERSON_ACCESS_ACTIONS, object_type="person", actor_agency__in=agencies
+    )
+    if person_id:
+        events = events.filter(
+            Q(action="view", object_id=person_id)
+            # person_ids is a JSON list of strings; match the quoted id exactly
+            | Q(action="search", details__person_ids__icontains=f'"{person_id}"')
+        )
+    if actor_id:
+        events = events.filter(actor_id=actor_id)
+    if since is not None:
+        events = events.filter(at__gte=since)
+    if until is not None:
+        events = events.filter(at__lt=until)
+    return events.order_by("-seq")
