@@ -2,9 +2,13 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
+    # The admin signs in through the one sign-in page, so two-factor applies there too.
+    path("admin/login/", RedirectView.as_view(pattern_name="web:login", query_string=True)),
     path("admin/", admin.site.urls),
+    path("governance/", include("fullpicture.governance.urls")),
     path("", include("fullpicture.web.urls")),
 ]
 

@@ -27,3 +27,20 @@ def _sign_in_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> 
     ledger_record(
         actor=Actor.system("sign-in"), action=Action.SIGN_IN_FAILED, object_type="session"
     )
+
+
+@receiver(user_logged_in)
+def _one_session_each(sender: Any, request: Any, user: Practitioner, **kwargs: Any) -> None:
+    # One active session per practitioner: this sign-in ends any older one.
+    from fullpicture.web.sessions import session_begin
+
+    if request is not None and hasattr(request, "session"):
+        session_begin(request=request, user=user)
+
+
+@receiver(user_logged_out)
+def _forget_session(sender: Any, request: Any, user: Practitioner | None, **kwargs: Any) -> None:
+    from fullpicture.web.sessions import session_end
+
+    if user is not None and request is not None:
+        session_end(request=request, user=user)

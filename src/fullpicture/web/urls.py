@@ -1,13 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from fullpicture.web import views
+from fullpicture.web import oidc, signin, views
 
 app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-in/", signin.SignInView.as_view(), name="login"),
+    path("sign-in/code/", signin.sign_in_code, name="sign_in_code"),
+    path("sign-in/set-up-code/", signin.sign_in_set_up_code, name="sign_in_set_up_code"),
+    path("sign-in/council/", oidc.council_sign_in, name="oidc_sign_in"),
+    path("sign-in/council/callback/", oidc.CouncilCallbackView.as_view(), name="oidc_callback"),
+    path("account/two-factor/", signin.account_two_factor, name="account_two_factor"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("people/search/", views.person_search_page, name="person_search"),
     path("people/<int:person_id>/", views.person_page, name="person"),

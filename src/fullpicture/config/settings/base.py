@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "govuk_frontend_django",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Full Picture's apps, floor by floor (docs/decisions/0001-apps-and-floors.md)
     "fullpicture.audit",
     "fullpicture.partnerships",
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
     "fullpicture.people",
     "fullpicture.linkage",
     "fullpicture.sharing",
+    "fullpicture.governance",
     "fullpicture.web",
     "fullpicture.demo",
 ]
@@ -50,8 +53,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "fullpicture.web.sessions.SessionGuardMiddleware",  # one session each; 2FA enforced
     "fullpicture.web.middleware.LoginRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -147,6 +152,40 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_VERBOSE = False
+
+# Local accounts use TOTP two-factor (django-otp); required unless switched off
+# (local and test settings switch it off for the demo). docs/decisions/0005-sign-in.md
+FULLPICTURE_REQUIRE_2FA = env.bool("FULLPICTURE_REQUIRE_2FA", default=True)
+OTP_TOTP_ISSUER = "Full Picture"
+
+# Single sign-on with the council's identity provider (OpenID Connect), only when
+# configured; a practitioner is matched by email, never created. Sign-in pages see
+# OIDC_ENABLED. docs/decisions/0005-sign-in.md
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_ENABLED = all(
+    env.str(name, default="")
+    for name in (
+        "OIDC_RP_CLIENT_ID",
+        "OIDC_RP_CLIENT_SECRET",
+        "OIDC_OP_AUTHORIZATION_ENDPOINT",
+        "OIDC_OP_TOKEN_ENDPOINT",
+        "OIDC_OP_USER_ENDPOINT",
+        "OIDC_OP_JWKS_ENDPOINT",
+    )
+)
+if OIDC_ENABLED:
+    OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT")
+    AUTHENTICATION_BACKENDS.append("fullpicture.web.oidc.PractitionerOIDCBackend")
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # an administrator creates practitioners and their roles
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "web:oidc_callback"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = HOME / "outbox"

@@ -10,3 +10,5 @@ from fullpicture.config.settings.base import HOME, env
 
 SECRET_KEY = env.str("SECRET_KEY", default="") or local_secret_key(HOME)
 DEBUG = env.bool("FULLPICTURE_DEBUG", default=False)
+# Demo accounts sign in with a password only unless FULLPICTURE_REQUIRE_2FA=1 (README).
+FULLPICTURE_REQUIRE_2FA = env.bool("FULLPICTURE_REQUIRE_2FA", default=False)
