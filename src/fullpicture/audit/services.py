@@ -105,3 +105,51 @@ def ledger_record(
         event.hash = event_hash(event)
         event.save(force_insert=True)
         return event
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """One event for :func:`ledger_record_many`."""
+
+    action: str
+    object_type: str
+    object_id: str | int = ""
+    purpose: str = ""
+    legal_basis: str = ""
+    reason_code: str = ""
+    details: Mapping[str, Any] | None = None
+
+
+def ledger_record_many(*, actor: Actor, events: list[EventSpec]) -> int:
+    """Append many events at once (bulk linking), chained in order, in the caller's transaction."""
+    if not events:
+        return 0
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+        head = LedgerEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        seq, prev = (head[0], head[1]) if head else (0, GENESIS)
+        now = timezone.now()
+        rows = []
+        for spec in events:
+            seq += 1
+            event = LedgerEvent(
+                seq=seq,
+                at=now,
+                action=spec.action,
+                actor_id=actor.id,
+                actor_agency=actor.agency,
+                object_type=spec.object_type,
+                object_id=str(spec.object_id),
+                purpose=spec.purpose,
+                legal_basis=spec.legal_basis,
+                reason_code=spec.reason_code,
+                details=_normalise_details(spec.details),
+                prev_hash=prev,
+            )
+            event.hash = event_hash(event)
+            prev = event.hash
+            rows.append(event)
+        LedgerEvent.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)

@@ -69,3 +69,21 @@ class LinkHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} record {self.record_id} by {self.actor_id}"
+
+
+class NotSamePerson(models.Model):
+    """A reviewer's decision that two records are different people: never linked again."""
+
+    record_a = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="+")
+    record_b = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.CharField(max_length=64)
+    reason = models.TextField(blank=True)
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["record_a", "record_b"], name="uniq_not_same_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_a_id} is not {self.record_b_id}"

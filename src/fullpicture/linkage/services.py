@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -16,18 +17,29 @@ from pathlib import Path
 from django.db import transaction
 
 from fullpicture.audit.models import Action
-from fullpicture.audit.services import Actor, ledger_record
+from fullpicture.audit.services import Actor, EventSpec, ledger_record, ledger_record_many
 from fullpicture.core.csvfile import (
     ImportRejected,
     RowError,
     parse_date,
     read_rows,
 )
+from fullpicture.linkage.engine import Assignment, LinkageModel, link_batch
+from fullpicture.linkage.engine import Outcome as EngineOutcome
 from fullpicture.linkage.engine.identifiers import clean_nhs_number, clean_pnc_id, clean_upn
-from fullpicture.linkage.models import LinkHistory, Method, Outcome, RecordLink
+from fullpicture.linkage.models import LinkHistory, NotSamePerson, Outcome, RecordLink
+from fullpicture.linkage.selectors import (
+    model_current,
+    model_current_path,
+    model_label,
+    records_for_engine,
+)
 from fullpicture.partnerships.models import Agency
 from fullpicture.people.models import Person, SourceRecord
+from fullpicture.people.services import households_rebuild
 from fullpicture.people.signals import records_relinked
+
+log = logging.getLogger(__name__)
 
 RECORD_COLUMNS = (
     "source_id",
@@ -243,70 +255,177 @@ class LinkSummary:
     linked: int = 0
     review: int = 0
     new_person: int = 0
+    model: str = ""
+
+
+CHUNK = 2000
 
 
 def link_pending(
-    *, actor: Actor, progress: Callable[[int, int], None] | None = None
+    *,
+    actor: Actor,
+    progress: Callable[[int, int], None] | None = None,
+    model: LinkageModel | None = None,
 ) -> LinkSummary:
-    """Link every record that has no link yet, deterministically by valid NHS number.
+    """Link every record that has no link yet, with the linkage engine.
 
-    Idempotent and resumable: records are linked in chunks, each in its own
-    transaction, and a record with a link is never revisited.
+    Valid shared identifiers link deterministically; everything else is scored
+    by the current Splink model (LINKED above the upper threshold, REVIEW
+    between the thresholds, NEW_PERSON below). Existing persons are never
+    reshuffled and reviewers' decisions are never overturned.
+
+    Idempotent and resumable: results are written in chunks, each in its own
+    transaction, and a record that has a link is never revisited, so a run
+    killed midway is finished by the next one with nothing duplicated.
     """
+    pending = set(SourceRecord.objects.filter(link__isnull=True).values_list("id", flat=True))
     summary = LinkSummary()
-    pending = list(
-        SourceRecord.objects.filter(link__isnull=True).order_by("id").values_list("id", flat=True)
+    if not pending:
+        return summary
+    model = model or model_current()
+    summary.model = model_label(model_current_path())
+    considered = SourceRecord.objects.order_by("id")
+    existing = {
+        str(rid): f"p:{pid}"
+        for rid, pid in SourceRecord.objects.filter(
+            link__isnull=False, person__isnull=False
+        ).values_list("id", "person_id")
+    }
+    cannot = [
+        (str(a), str(b)) for a, b in NotSamePerson.objects.values_list("record_a_id", "record_b_id")
+    ]
+    engine_progress = None
+    if progress is not None:
+        total = len(pending)
+
+        def engine_progress(done: int, steps: int) -> None:
+            progress(int(total * 0.5 * done / max(steps, 1)), total)
+
+    assignments = link_batch(
+        records_for_engine(considered.iterator(chunk_size=5000)),
+        model=model,
+        existing=existing,
+        cannot_link=cannot,
+        progress=engine_progress,
     )
-    total = len(pending)
-    for start in range(0, total, 500):
-        chunk = pending[start : start + 500]
+    new_ones = [a for a in assignments if int(a.key) in pending]
+    moved = [a for a in assignments if int(a.key) not in pending]
+    persons_for_cluster: dict[str, int] = {}
+    done = 0
+    for start in range(0, len(new_ones), CHUNK):
+        chunk = new_ones[start : start + CHUNK]
         with transaction.atomic():
-            for record in SourceRecord.objects.filter(pk__in=chunk).order_by("id"):
-                _link_one_deterministic(record, actor=actor, summary=summary)
-            records_relinked.send(sender=SourceRecord, record_ids=chunk)
+            _apply_assignments(
+                chunk,
+                persons_for_cluster,
+                actor=actor,
+                summary=summary,
+                model_version=summary.model,
+            )
+        done += len(chunk)
         if progress is not None:
-            progress(min(start + 500, total), total)
+            progress(len(pending) // 2 + done // 2, len(pending))
+    if moved:
+        with transaction.atomic():
+            _apply_assignments(
+                moved,
+                persons_for_cluster,
+                actor=actor,
+                summary=LinkSummary(),
+                model_version=summary.model,
+            )
+    with transaction.atomic():
+        households_rebuild()
+    if progress is not None:
+        progress(len(pending), len(pending))
+    log.info(
+        "linked %d records: %d linked, %d review, %d new",
+        len(new_ones),
+        summary.linked,
+        summary.review,
+        summary.new_person,
+    )
     return summary
 
 
-def _link_one_deterministic(record: SourceRecord, *, actor: Actor, summary: LinkSummary) -> None:
-    nhs = clean_nhs_number(record.nhs_number)
-    person: Person | None = None
-    if nhs:
-        twin = (
-            SourceRecord.objects.filter(nhs_number=nhs, person__isnull=False)
-            .exclude(pk=record.pk)
-            .order_by("id")
-            .first()
+def _apply_assignments(
+    chunk: list[Assignment],
+    persons_for_cluster: dict[str, int],
+    *,
+    actor: Actor,
+    summary: LinkSummary,
+    model_version: str,
+) -> None:
+    """Write one chunk of the engine's decisions: persons, links, history, ledger."""
+    records = SourceRecord.objects.in_bulk([int(a.key) for a in chunk])
+    review_targets = {int(a.review_with) for a in chunk if a.review_with}
+    review_records = SourceRecord.objects.in_bulk(list(review_targets))
+    links: list[RecordLink] = []
+    history: list[LinkHistory] = []
+    events: list[EventSpec] = []
+    changed: list[SourceRecord] = []
+    for a in chunk:
+        record = records[int(a.key)]
+        if a.outcome is EngineOutcome.REVIEW:
+            # A possible match stays its own provisional person until a reviewer decides.
+            person_id = record.person_id or Person.objects.create().pk
+        elif a.cluster.startswith("p:"):
+            person_id = int(a.cluster[2:])
+        else:
+            person_id = persons_for_cluster.get(a.cluster)
+            if person_id is None:
+                person_id = record.person_id or Person.objects.create().pk
+                persons_for_cluster[a.cluster] = person_id
+        previous = record.person_id
+        record.person_id = person_id
+        changed.append(record)
+        outcome = a.outcome.value
+        method = a.method
+        if outcome == Outcome.LINKED:
+            summary.linked += 1
+        elif outcome == Outcome.REVIEW:
+            summary.review += 1
+        else:
+            summary.new_person += 1
+        review_with = review_records.get(int(a.review_with)) if a.review_with else None
+        links.append(
+            RecordLink(
+                record=record,
+                outcome=outcome,
+                method=method,
+                score=a.score,
+                review_with=review_with,
+                model_version=model_version,
+                decided_by=actor.id,
+            )
         )
-        person = twin.person if twin else None
-    if person is not None:
-        method, outcome = Method.NHS_NUMBER, Outcome.LINKED
-        summary.linked += 1
-    else:
-        person = record.person or Person.objects.create()
-        method, outcome = Method.NEW_PERSON, Outcome.NEW_PERSON
-        summary.new_person += 1
-    previous = record.person_id
-    record.person = person
-    record.save(update_fields=["person", "updated_at"])
-    RecordLink.objects.update_or_create(
-        record=record,
-        defaults={"outcome": outcome, "method": method, "score": None, "decided_by": actor.id},
-    )
-    LinkHistory.objects.create(
-        record=record,
-        action="link",
-        from_person_id=previous,
-        to_person=person,
-        method=method,
-        actor_id=actor.id,
-    )
-    ledger_record(
-        actor=actor,
-        action=Action.LINK,
-        object_type="source_record",
-        object_id=record.pk,
-        reason_code=method,
-        details={"person_id": str(person.pk), "method": method},
-    )
+        history.append(
+            LinkHistory(
+                record=record,
+                action="link",
+                from_person_id=previous,
+                to_person_id=person_id,
+                method=method,
+                score=a.score,
+                actor_id=actor.id,
+            )
+        )
+        events.append(
+            EventSpec(
+                action=Action.LINK,
+                object_type="source_record",
+                object_id=record.pk,
+                reason_code=method,
+                details={
+                    "person_id": str(person_id),
+                    "outcome": outcome,
+                    "score": None if a.score is None else round(a.score, 6),
+                },
+            )
+        )
+    SourceRecord.objects.bulk_update(changed, ["person"], batch_size=1000)
+    RecordLink.objects.filter(record__in=changed).delete()
+    RecordLink.objects.bulk_create(links, batch_size=1000)
+    LinkHistory.objects.bulk_create(history, batch_size=1000)
+    ledger_record_many(actor=actor, events=events)
+    records_relinked.send(sender=SourceRecord, record_ids=[r.pk for r in changed])

@@ -102,6 +102,12 @@ def test_import_links_records_sharing_a_valid_nhs_number(tmp_path, agencies):
                 "family_name": "Nettle",
                 "date_of_birth": "2019-04-02",
             },
+            {
+                "source_id": "A3",
+                "given_name": "Ada",
+                "family_name": "Nettle",
+                "date_of_birth": "1961-09-17",
+            },
         ],
     )
     call_command("import-records", str(gp), "--agency", "GP1")
@@ -109,10 +115,16 @@ def test_import_links_records_sharing_a_valid_nhs_number(tmp_path, agencies):
     g1 = SourceRecord.objects.get(source_id="G1")
     a1 = SourceRecord.objects.get(source_id="A1")
     a2 = SourceRecord.objects.get(source_id="A2")
+    a3 = SourceRecord.objects.get(source_id="A3")
     assert g1.person_id == a1.person_id
-    assert a2.person_id != a1.person_id  # nothing merged on names alone
     assert RecordLink.objects.get(record=a1).method == "nhs_number"
-    assert LedgerEvent.objects.filter(action="link").count() == 3
+    # same name and date of birth: the model links it, with its score
+    assert a2.person_id == a1.person_id
+    assert RecordLink.objects.get(record=a2).method == "splink"
+    assert RecordLink.objects.get(record=a2).score > 0.99
+    # same name, a generation apart: a different person
+    assert a3.person_id != a1.person_id
+    assert LedgerEvent.objects.filter(action="link").count() == 4
     assert LedgerEvent.objects.filter(action="import").count() == 2
 
 
