@@ -348,6 +348,18 @@ def link_pending(
     return summary
 
 
+def _own_person(record: SourceRecord) -> int:
+    """The record's person if it is its only record, else a new person."""
+    if (
+        record.person_id is not None
+        and not SourceRecord.objects.filter(person_id=record.person_id)
+        .exclude(pk=record.pk)
+        .exists()
+    ):
+        return record.person_id
+    return Person.objects.create().pk
+
+
 def _apply_assignments(
     chunk: list[Assignment],
     persons_for_cluster: dict[str, int],
@@ -366,16 +378,16 @@ def _apply_assignments(
     changed: list[SourceRecord] = []
     for a in chunk:
         record = records[int(a.key)]
+        person_id: int
         if a.outcome is EngineOutcome.REVIEW:
             # A possible match stays its own provisional person until a reviewer decides.
-            person_id = record.person_id or Person.objects.create().pk
+            person_id = _own_person(record)
         elif a.cluster.startswith("p:"):
             person_id = int(a.cluster[2:])
         else:
-            person_id = persons_for_cluster.get(a.cluster)
-            if person_id is None:
-                person_id = record.person_id or Person.objects.create().pk
-                persons_for_cluster[a.cluster] = person_id
+            found = persons_for_cluster.get(a.cluster)
+            person_id = found if found is not None else _own_person(record)
+            persons_for_cluster[a.cluster] = person_id
         previous = record.person_id
         record.person_id = person_id
         changed.append(record)
