@@ -286,9 +286,19 @@ def link_batch(
             if a != b:
                 id_edges.append((method, a, b))
 
+    guards = model.household_guards
+    own_ids = [
+        {c: v for c in ("nhs", "upn", "pnc") if (v := row[c])}
+        for row in feats[["nhs", "upn", "pnc"]].to_dict("records")
+    ]
+    own_dob: list[str | None] = feats["dob"].tolist()
     manual_groups = [[index[k] for k in g if k in index] for g in must_link]
     cannot_pairs = [(index[a], index[b]) for a, b in cannot_link if a in index and b in index]
     anchors = [existing.get(k) for k in keys]
+    own_cannot: dict[int, set[int]] = {}
+    for a, b in [*cannot_pairs, *implied_cannot]:
+        own_cannot.setdefault(a, set()).add(b)
+        own_cannot.setdefault(b, set()).add(a)
 
     def run(excluded: set[int]) -> tuple[_Clusters, dict[int, tuple[str, float | None]],
                                          set[int], dict[int, tuple[float, int]]]:
@@ -318,17 +328,28 @@ def link_batch(
         refused: dict[int, tuple[float, int]] = {}
 
         def mark(a: int, b: int, p: float) -> None:
-            ra, rb = uf.find(a), uf.find(b)
-            cand = [x for x in (a, b) if is_new[x] and x not in how]
-            if not cand:
-                cand = [x for x in (a, b) if is_new[x]]
-            if len(cand) == 2:
-                cand = [a] if uf.size[ra] <= uf.size[rb] else [b]
-            for x in cand:
+            """A strong pair was refused. The doubtful record is the bridge: an end
+            that is not itself incompatible with the other side's cluster (a record
+            with no first name between twins, no date of birth between a father and
+            son). Ends that are themselves incompatible are simply different people."""
+            for x, y in ((a, b), (b, a)):
+                if not is_new[x] or how.get(x, ("", None))[0] == Method.MANUAL:
+                    continue
+                if directly_incompatible(x, uf.find(y)):
+                    continue
                 doubtful.add(x)
-                other = b if x == a else a
                 if p > refused.get(x, (-1.0, -1))[0]:
-                    refused[x] = (p, other)
+                    refused[x] = (p, y)
+
+        def directly_incompatible(x: int, root: int) -> bool:
+            ids = uf.ids[root]
+            for col, v in own_ids[x].items():
+                if ids.get(col, v) != v:
+                    return True
+            d = own_dob[x]
+            if guards and d and any(not dob_compatible(d, e) for e in uf.dobs[root]):
+                return True
+            return any(uf.find(o) == root for o in own_cannot.get(x, ()))
 
         def note(x: int, method: str, p: float | None) -> None:
             cur = how.get(x)
@@ -353,7 +374,7 @@ def link_batch(
                 note(a, Method.SPLINK, p)
                 note(b, Method.SPLINK, p)
                 continue
-            why = uf.conflict(a, b, check_dob=True)
+            why = uf.conflict(a, b, check_dob=guards)
             if why is None:
                 uf.union(a, b)
                 note(a, Method.SPLINK, p)

@@ -13,6 +13,7 @@ from .identifiers import clean_nhs_number, clean_pnc_id, clean_upn
 from .normalise import (
     dob_key,
     first_name_groups,
+    house_number,
     normalise_address,
     normalise_postcode,
     normalise_sex,
@@ -39,6 +40,7 @@ FEATURES: tuple[str, ...] = (
     "nhs",
     "upn",
     "pnc",
+    "house_no",
 )
 F = {name: i for i, name in enumerate(FEATURES)}
 
@@ -71,6 +73,7 @@ def record_features(rec: RecordIn) -> FeatureRow:
         clean_nhs_number(rec.nhs_number),
         clean_upn(rec.upn),
         clean_pnc_id(rec.pnc_id),
+        house_number(akey),
     )
     return tuple(_none(v) for v in values)
 
@@ -136,6 +139,7 @@ def features_frame(records: Iterable[RecordIn] | pd.DataFrame) -> pd.DataFrame:
     out["nhs"] = _map_unique(raw["nhs_number"], clean_nhs_number)
     out["upn"] = _map_unique(raw["upn"], clean_upn)
     out["pnc"] = _map_unique(raw["pnc_id"], clean_pnc_id)
+    out["house_no"] = _map_unique(out["addr_key"], house_number)
     out = out[["unique_id", *FEATURES]]
     for c in FEATURES:
         out[c] = out[c].astype(object).where(out[c].astype(bool), None)

@@ -34,6 +34,7 @@ M_FLOOR = 0.002  # no agreement level is ever "impossible" for a true match
 U_FLOOR = 1e-5
 U_UNOBSERVED = 1e-4
 MIN_LABELLED_PAIRS = 500
+HOUSEHOLD_SHARE_FOR_GUARDS = 0.05
 
 Progress = Callable[[int, int], None] | None
 
@@ -204,6 +205,7 @@ class LinkageModel:
         self.predict_blocking: list[list[str]] = [list(r) for r in PREDICT_BLOCKING]
         self._compiled: CompiledModel | None = None
         self.m_source = ""
+        self.household_guards = True
 
     # ------------------------------------------------------------------ training
     @property
@@ -219,13 +221,22 @@ class LinkageModel:
         records: Iterable[RecordIn] | pd.DataFrame,
         *,
         seed: int = 0,
-        u_max_pairs: float = 5e6,
+        u_max_pairs: float = 1.5e6,
         em_max_pairs: float | None = 2e6,
         deterministic_recall: float = 0.8,
+        household_guards: bool | str = "auto",
         progress: Progress = None,
     ) -> LinkageModel:
         """Estimate the model from records (no labels): the prior from a deterministic
-        rule, u by random sampling, m by EM on blocks that keep households apart."""
+        rule, u by random sampling, m from identifier-labelled pairs (or, without
+        identifiers, by EM on blocks that keep households apart).
+
+        ``household_guards`` switches on the vetoes that stop twins, siblings and a
+        parent and child with one name from linking on shared surname, address and
+        date of birth. "auto" turns them on when the data holds households (records
+        sharing surname and address but clearly different people); a model trained
+        on household-free data (FEBRL) would otherwise refuse its true matches.
+        """
         import time
 
         from splink import block_on
@@ -245,6 +256,14 @@ class LinkageModel:
             if progress:
                 progress(done, steps)
 
+        if household_guards == "auto":
+            share = household_share(frame)
+            guards = share >= HOUSEHOLD_SHARE_FOR_GUARDS
+            log.info("household share %.3f: guards %s", share, "on" if guards else "off")
+        else:
+            guards = bool(household_guards)
+        self.household_guards = guards
+        self.vetoes = {k: dict(v) for k, v in VETOES.items()} if guards else {}
         linker.training.estimate_probability_two_random_records_match(
             [block_on("first_name", "surname", "dob")], recall=deterministic_recall
         )
@@ -316,6 +335,7 @@ class LinkageModel:
             "training_records": self.training_records,
             "training_seconds": self.training_seconds,
             "thresholds": {"upper": self.upper, "lower": self.lower},
+            "household_guards": self.household_guards,
             "vetoes": self.vetoes,
             "predict_blocking": self.predict_blocking,
             "level_weights": self.level_weights,
@@ -349,6 +369,7 @@ class LinkageModel:
         m.training_records = int(data.get("training_records", 0))
         m.training_seconds = float(data.get("training_seconds", 0.0))
         m.vetoes = data.get("vetoes", m.vetoes)
+        m.household_guards = bool(data.get("household_guards", True))
         m.predict_blocking = data.get("predict_blocking", m.predict_blocking)
         m.tf_tables = data.get("tf_tables", {})
         m.m_source = data.get("m_source", "")
@@ -370,6 +391,7 @@ class LinkageModel:
             f"on {self.training_records} records",
             f"thresholds: link >= {self.upper}, review >= {self.lower}",
             f"m estimated from: {self.m_source}",
+            f"household guards: {'on' if self.household_guards else 'off'}",
             f"prior: P(two random records match) = "
             f"{self.settings['probability_two_random_records_match']:.3g} "
             f"(weight {self.prior_weight:+.2f})",
@@ -424,6 +446,22 @@ class LinkageModel:
             df = pd.DataFrame({col: list(table.keys()), f"tf_{col}": list(table.values())})
             sdf = db_api.register(df)
             linker.table_management.register_term_frequency_lookup(sdf, col)
+
+
+def household_share(frame: pd.DataFrame) -> float:
+    """Share of (surname, address) groups holding clearly different people: two first
+    names and two birth years. High in real populations (families), ~0 in FEBRL."""
+    df = frame[["surname", "addr_key", "first_name", "dob"]].dropna()
+    if df.empty:
+        return 0.0
+    df = df.assign(year=df["dob"].str[:4])
+    g = df.groupby(["surname", "addr_key"])
+    sizes = g.size()
+    multi = sizes[sizes > 1].index
+    if len(multi) == 0:
+        return 0.0
+    nun = g.agg(nf=("first_name", "nunique"), ny=("year", "nunique")).loc[multi]
+    return float(((nun["nf"] >= 2) & (nun["ny"] >= 2)).mean())
 
 
 def id_labels(frame: pd.DataFrame) -> pd.Series:

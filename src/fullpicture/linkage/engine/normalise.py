@@ -34,6 +34,7 @@ def strip_accents(text: str) -> str:
     """Fold accents and ligatures to plain ASCII letters (Zoë -> Zoe, Øystein -> Oystein)."""
     text = text.replace("ø", "o").replace("Ø", "O").replace("ß", "ss").replace("æ", "ae")
     text = text.replace("Æ", "AE").replace("œ", "oe").replace("Œ", "OE").replace("ł", "l")
+    text = text.replace("Ł", "L").replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -150,3 +151,9 @@ def normalise_address(text: str) -> tuple[str, str]:
     else:
         key = " ".join(tok for tok in tokens[:2])
     return norm, key
+
+
+@lru_cache(maxsize=500_000)
+def house_number(addr_key: str) -> str:
+    """The house/flat numbers of an address key ('2 10 high' -> '2 10'), '' if none."""
+    return " ".join(t for t in (addr_key or "").split(" ") if any(c.isdigit() for c in t))

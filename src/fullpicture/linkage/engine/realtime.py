@@ -11,6 +11,7 @@ import pandas as pd
 from .batch import dob_compatible
 from .features import F, FeatureRow, as_features, frame_rows, record_features
 from .model import LinkageModel, weight_to_prob
+from .spec import rule_sides
 from .types import MatchResult, Method, Outcome, RecordIn
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,11 @@ class Matcher:
     ) -> None:
         self.model = model
         self.cm = model.compiled()
-        self.rules = [tuple(F[c] for c in rule) for rule in model.predict_blocking]
+        # For each rule: columns of a stored record (the "r" side) form the index key,
+        # columns of the incoming record (the "l" side) form the lookup key.
+        sides = [rule_sides(rule) for rule in model.predict_blocking]
+        self.rules = [tuple(F[c] for c in right) for _left, right in sides]
+        self.lookup_rules = [tuple(F[c] for c in left) for left, _right in sides]
         self.index: list[dict[int, int | list[int]]] = [{} for _ in self.rules]
         self.id_index: dict[str, dict[str, int | list[int]]] = {c: {} for c, _ in _IDS}
         self.keys: list[str] = []
@@ -87,7 +92,7 @@ class Matcher:
 
     def candidates(self, row: FeatureRow) -> set[int]:
         out: set[int] = set()
-        for r, cols in enumerate(self.rules):
+        for r, cols in enumerate(self.lookup_rules):
             vals = tuple(row[c] for c in cols)
             if None in vals:
                 continue
@@ -137,7 +142,9 @@ class Matcher:
                 s for s in usable[1:]
                 if s[1] >= upper_w and s[2] is None and self.cluster_of[s[0]] != cluster
             ]
-            if not rivals and self.compatible(row, cluster):
+            if not rivals and self.compatible(
+                row, cluster, check_dob=self.model.household_guards
+            ):
                 return self._result(Outcome.LINKED, cluster, best, Method.SPLINK, row)
             return self._result(Outcome.REVIEW, None, best, Method.REVIEW, row)
         if w >= lower_w:

@@ -85,6 +85,12 @@ def _in_tokens(name: str | None, tokens: str | None) -> bool:
     return name is not None and name in (tokens or "").split(" ")
 
 
+def _names_swapped(x: FeatureRow, y: FeatureRow) -> bool:
+    return _jw_ge(_g(x, "first_name"), _g(y, "surname"), 0.88) and _jw_ge(
+        _g(x, "surname"), _g(y, "first_name"), 0.88
+    )
+
+
 def _year_diff(a: str, b: str) -> int:
     return abs(int(a[:4]) - int(b[:4]))
 
@@ -151,6 +157,12 @@ FIRST_NAME = Comparison(
             lambda x, y: _in_tokens(_g(x, "first_name"), _g(y, "middle"))
             or _in_tokens(_g(y, "first_name"), _g(x, "middle")),
         ),
+        Level(
+            "swapped with surname",
+            "jaro_winkler_similarity(first_name_l, surname_r) >= 0.88 AND "
+            "jaro_winkler_similarity(surname_l, first_name_r) >= 0.88",
+            _names_swapped,
+        ),
         _jw_level("first_name", 0.88, "jaro-winkler >= 0.88"),
         _jw_level("first_name", 0.75, "jaro-winkler >= 0.75"),
         _else(),
@@ -160,7 +172,16 @@ FIRST_NAME = Comparison(
 SURNAME = Comparison(
     "surname",
     (
-        _null("surname"),
+        # Names swapped with the given name count once, in the first-name comparison.
+        Level(
+            "null or swapped with given name",
+            "surname_l IS NULL OR surname_r IS NULL OR ("
+            "jaro_winkler_similarity(first_name_l, surname_r) >= 0.88 AND "
+            "jaro_winkler_similarity(surname_l, first_name_r) >= 0.88)",
+            lambda x, y: _g(x, "surname") is None or _g(y, "surname") is None
+            or _names_swapped(x, y),
+            is_null=True,
+        ),
         Level(
             "exact",
             "surname_l = surname_r",
@@ -293,6 +314,11 @@ PREDICT_BLOCKING: tuple[tuple[str, ...], ...] = (
     ("first_name", "postcode"),
     ("dob", "addr_key"),
     ("first_name", "addr_key"),
+    ("addr_key", "postcode"),
+    ("surname", "addr_key"),
+    ("house_no", "postcode"),
+    ("dob", "house_no"),
+    ("first_name=surname", "surname=first_name"),  # given name and surname swapped
 )
 
 # EM training blocks: never surname + address, which would teach the model that a
@@ -303,7 +329,7 @@ EM_BLOCKING: tuple[tuple[str, ...], ...] = (
     ("first_name", "surname"),
 )
 
-# Levels that may never link on score alone: "block" means the pair is treated as
+# Household guards. Levels that may never link on score alone: "block" means the pair is treated as
 # two people whatever the score; "review" means at best a clerical review.
 VETOES: dict[str, dict[str, str]] = {
     "first_name": {
@@ -315,5 +341,14 @@ VETOES: dict[str, dict[str, str]] = {
 }
 
 
+def rule_sides(rule: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(left columns, right columns) of a blocking rule; "a=b" compares l.a with r.b.
+    Rules must be symmetric (Splink's dedupe compares each pair once)."""
+    left = tuple(c.split("=")[0] for c in rule)
+    right = tuple(c.split("=")[-1] for c in rule)
+    return left, right
+
+
 def blocking_sql(rule: Sequence[str]) -> str:
-    return " AND ".join(f"l.{c} = r.{c}" for c in rule)
+    left, right = rule_sides(rule)
+    return " AND ".join(f"l.{a} = r.{b}" for a, b in zip(left, right, strict=True))
