@@ -149,7 +149,9 @@ def test_the_pdf_reads_as_text_and_is_redacted(tmp_path, world):
     assert "Another person's name" in text
     for word in THIRD_PARTY_WORDS + SOURCE_WORDS + ["Neighbour reports"]:
         assert word not in text, word
-    assert reader.metadata.title.startswith("Information Full Picture holds about you")
+    title = reader.metadata.title if reader.metadata else None
+    assert title is not None
+    assert title.startswith("Information Full Picture holds about you")
 
 
 def test_the_export_is_in_the_ledger_with_ids_only(tmp_path, world):
