@@ -39,6 +39,9 @@ class RecordLink(models.Model):
     model_version = models.CharField(max_length=64, blank=True)
     decided_at = models.DateTimeField(auto_now=True)
     decided_by = models.CharField(max_length=64, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Bumped on every change: two reviewers cannot both decide a case."
+    )
 
     def __str__(self) -> str:
         return f"{self.record} {self.outcome} ({self.method})"
@@ -87,3 +90,17 @@ class NotSamePerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_a_id} is not {self.record_b_id}"
+
+
+class LinkState(models.Model):
+    """One row whose counter every change to who-is-who bumps, in the same transaction.
+
+    Each process keeps an in-memory index of records for real-time matching; it
+    compares this counter with the one it was built at and rebuilds when they
+    differ, so several web workers never match against a stale picture.
+    """
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"link state {self.version}"

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import QuerySet
 
-from fullpicture.linkage.engine import LinkageModel, RecordIn
+from fullpicture.linkage.engine import LinkageModel, RecordIn, WaterfallStep, clean_nhs_number
+from fullpicture.linkage.engine.features import record_features
+from fullpicture.linkage.engine.model import weight_to_prob
+from fullpicture.linkage.models import LinkState, Method, Outcome, RecordLink
+from fullpicture.partnerships.models import Agency
 from fullpicture.people.models import SourceRecord
 
 DEFAULT_MODEL = Path(__file__).resolve().parent / "default_model.json"
@@ -71,3 +79,219 @@ def record_in(record: SourceRecord) -> RecordIn:
 
 def records_for_engine(records: Iterable[SourceRecord]) -> list[RecordIn]:
     return [record_in(r) for r in records]
+
+
+# --------------------------------------------------------------------- link state
+def link_state_version() -> int:
+    """The counter every change to who-is-who bumps (0 before the first link)."""
+    version = LinkState.objects.filter(pk=1).values_list("version", flat=True).first()
+    return int(version or 0)
+
+
+# ----------------------------------------------------------------- clerical review
+REVIEWER_ROLES = frozenset({"mash_manager", "administrator"})
+
+
+class NotFound(Exception):
+    """No such case, or one the viewer may not see: the same answer either way."""
+
+
+def may_review(*, roles: Iterable[str]) -> bool:
+    return bool(REVIEWER_ROLES.intersection(roles))
+
+
+def review_queue(*, partnership_id: int) -> QuerySet[RecordLink]:
+    """Records awaiting a reviewer, oldest first, where both records are the partnership's."""
+    return (
+        RecordLink.objects.filter(
+            outcome=Outcome.REVIEW,
+            record__agency__partnership_id=partnership_id,
+            review_with__agency__partnership_id=partnership_id,
+        )
+        .select_related("record__agency", "review_with__agency")
+        .order_by("decided_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class ReviewCase:
+    link: RecordLink
+    record: SourceRecord
+    candidate: SourceRecord
+    waterfall: list[WaterfallStep]
+    match_weight: float
+    probability: float
+
+
+def pair_waterfall(a: SourceRecord, b: SourceRecord) -> tuple[list[WaterfallStep], float]:
+    """Each comparison's contribution to the match weight of two records (current model)."""
+    compiled = model_current().compiled()
+    weight, _levels, steps = compiled.score(
+        record_features(record_in(a)), record_features(record_in(b)), waterfall=True
+    )
+    return steps, weight
+
+
+def access_review_case(*, partnership_id: int, record_id: int) -> ReviewCase:
+    """A case awaiting review in the partnership, with the candidate and the waterfall."""
+    link = review_queue(partnership_id=partnership_id).filter(record_id=record_id).first()
+    if link is None or link.review_with is None:
+        raise NotFound
+    steps, weight = pair_waterfall(link.record, link.review_with)
+    return ReviewCase(
+        link=link,
+        record=link.record,
+        candidate=link.review_with,
+        waterfall=steps,
+        match_weight=weight,
+        probability=weight_to_prob(weight),
+    )
+
+
+@dataclass(frozen=True)
+class PersonRecords:
+    person_id: int
+    records: list[SourceRecord]
+    token: str
+
+
+def person_token(records: Iterable[SourceRecord]) -> str:
+    """Changes whenever any of the person's records is moved or relinked."""
+    parts = sorted(f"{r.pk}:{getattr(getattr(r, 'link', None), 'version', 0)}" for r in records)
+    return hashlib.sha256(",".join(parts).encode()).hexdigest()[:16]
+
+
+def access_person_records(*, partnership_id: int, person_id: int) -> PersonRecords:
+    """A person's records, for a reviewer: only if every record is the partnership's."""
+    records = list(
+        SourceRecord.objects.filter(person_id=person_id)
+        .select_related("agency", "link")
+        .order_by("agency__name", "source_id")
+    )
+    if not records or any(r.agency.partnership_id != partnership_id for r in records):
+        raise NotFound
+    return PersonRecords(person_id=person_id, records=records, token=person_token(records))
+
+
+# ------------------------------------------------------------------ links export
+EXPORT_COLUMNS = ("agency", "source_id", "person_id", "method", "score")
+
+
+def link_rows() -> Iterator[tuple[str, str, str, str, str]]:
+    """One row per source record: agency, source_id, person_id, method, score."""
+    rows = (
+        SourceRecord.objects.order_by("agency__code", "source_id")
+        .values_list("agency__code", "source_id", "person_id", "link__method", "link__score")
+        .iterator(chunk_size=5000)
+    )
+    for agency, source_id, person_id, method, score in rows:
+        yield (
+            agency,
+            source_id,
+            "" if person_id is None or method is None else str(person_id),
+            method or "",
+            "" if score is None else f"{score:.6f}",
+        )
+
+
+# ------------------------------------------------------------------ match quality
+IDENTIFIER_METHODS = frozenset({Method.NHS_NUMBER, Method.UPN, Method.PNC_ID})
+
+
+@dataclass(frozen=True)
+class AgencyQuality:
+    agency_code: str
+    agency_name: str
+    partnership: str
+    records: int
+    valid_nhs: int
+    by_identifier: int
+    by_model: int
+    by_reviewer: int
+    in_review: int
+    new: int
+    pending: int
+    matched: int
+    minimum_percent: Decimal
+
+    def percent(self, count: int) -> float:
+        return 100.0 * count / self.records if self.records else 0.0
+
+    @property
+    def matched_percent(self) -> float:
+        return self.percent(self.matched)
+
+    @property
+    def ready(self) -> bool:
+        return self.records > 0 and self.matched_percent >= float(self.minimum_percent)
+
+
+def match_quality(*, partnership_id: int | None = None) -> list[AgencyQuality]:
+    """For each agency: how its records were matched, and whether its feed is ready.
+
+    A record counts as matched when it carries a valid NHS number or is linked
+    (by identifier, by the model or by a reviewer); an agency's feed is ready when
+    its matched share reaches its partnership's minimum (95 % unless set).
+    """
+    agencies = Agency.objects.select_related("partnership").order_by("name")
+    if partnership_id is not None:
+        agencies = agencies.filter(partnership_id=partnership_id)
+    counts: dict[int, dict[str, int]] = {a.pk: {} for a in agencies}
+    rows = (
+        SourceRecord.objects.filter(agency__in=list(counts))
+        .values_list("agency_id", "nhs_number", "link__outcome", "link__method", "link__manual")
+        .iterator(chunk_size=10000)
+    )
+    for agency_id, nhs, outcome, method, manual in rows:
+        c = counts[agency_id]
+        valid = bool(clean_nhs_number(nhs))
+        c["records"] = c.get("records", 0) + 1
+        keys = []
+        if valid:
+            keys.append("valid_nhs")
+        if outcome is None:
+            keys.append("pending")
+        elif outcome == Outcome.REVIEW:
+            keys.append("in_review")
+        elif outcome == Outcome.NEW_PERSON:
+            keys.append("new")
+        elif manual or method == Method.MANUAL:
+            keys.append("by_reviewer")
+        elif method in IDENTIFIER_METHODS:
+            keys.append("by_identifier")
+        else:
+            keys.append("by_model")
+        if valid or outcome == Outcome.LINKED:
+            keys.append("matched")
+        for key in keys:
+            c[key] = c.get(key, 0) + 1
+    out = []
+    for agency in agencies:
+        c = counts[agency.pk]
+        out.append(
+            AgencyQuality(
+                agency_code=agency.code,
+                agency_name=agency.name,
+                partnership=agency.partnership.name if agency.partnership else "",
+                minimum_percent=(
+                    agency.partnership.linkage_minimum_percent
+                    if agency.partnership
+                    else Decimal(95)
+                ),
+                **{
+                    k: c.get(k, 0)
+                    for k in (
+                        "records",
+                        "valid_nhs",
+                        "by_identifier",
+                        "by_model",
+                        "by_reviewer",
+                        "in_review",
+                        "new",
+                        "pending",
+                        "matched",
+                    )
+                },
+            )
+        )
+    return out

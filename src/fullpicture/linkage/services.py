@@ -1,7 +1,11 @@
 """Writes for linkage: importing agency records and deciding who is who.
 
-Until the Splink model is wired in, records link to a person only by a valid
-shared NHS number; nothing is merged on names.
+Batch linking (``link_pending``), real-time linking of one record
+(``record_link_now``), and the reviewers' decisions: same person / not the
+same person, undo a link, split a person, merge two. Every change moves
+records between persons in one transaction with its link history, its
+ledger events (ids only), the ``records_relinked`` signal (items follow) and
+a bump of the link-state counter (real-time indexes rebuild).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import F
 
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import Actor, EventSpec, ledger_record, ledger_record_many
@@ -24,14 +29,27 @@ from fullpicture.core.csvfile import (
     parse_date,
     read_rows,
 )
-from fullpicture.linkage.engine import Assignment, LinkageModel, link_batch
+from fullpicture.linkage import matching
+from fullpicture.linkage.engine import Assignment, LinkageModel, MatchResult, link_batch
 from fullpicture.linkage.engine import Outcome as EngineOutcome
 from fullpicture.linkage.engine.identifiers import clean_nhs_number, clean_pnc_id, clean_upn
-from fullpicture.linkage.models import LinkHistory, NotSamePerson, Outcome, RecordLink
+from fullpicture.linkage.models import (
+    LinkHistory,
+    LinkState,
+    Method,
+    NotSamePerson,
+    Outcome,
+    RecordLink,
+)
 from fullpicture.linkage.selectors import (
+    may_review,
     model_current,
     model_current_path,
+    model_dir,
+    model_files,
     model_label,
+    person_token,
+    record_in,
     records_for_engine,
 )
 from fullpicture.partnerships.models import Agency
@@ -232,6 +250,8 @@ def records_import(
                 progress(done, len(parsed))
         SourceRecord.objects.bulk_create(to_create, batch_size=1000)
         result.created = len(to_create)
+        if result.updated:
+            link_state_bump()
         ledger_record(
             actor=actor,
             action=Action.IMPORT,
@@ -436,8 +456,434 @@ def _apply_assignments(
             )
         )
     SourceRecord.objects.bulk_update(changed, ["person"], batch_size=1000)
+    link_state_bump()
     RecordLink.objects.filter(record__in=changed).delete()
     RecordLink.objects.bulk_create(links, batch_size=1000)
     LinkHistory.objects.bulk_create(history, batch_size=1000)
     ledger_record_many(actor=actor, events=events)
     records_relinked.send(sender=SourceRecord, record_ids=[r.pk for r in changed])
+
+
+# ------------------------------------------------------------------ link state
+def link_state_bump() -> int:
+    """Bump the who-is-who counter in the caller's transaction; returns the new value.
+
+    The row lock it takes is held to commit, so versions commit in order.
+    """
+    with transaction.atomic():
+        if not LinkState.objects.filter(pk=1).update(version=F("version") + 1):
+            LinkState.objects.get_or_create(pk=1, defaults={"version": 0})
+            LinkState.objects.filter(pk=1).update(version=F("version") + 1)
+        return int(LinkState.objects.values_list("version", flat=True).get(pk=1))
+
+
+# ---------------------------------------------------------------- real time
+REALTIME_MAX = 200  # fewer pending records than this are linked one by one, at once
+
+
+def record_match(*, record: SourceRecord) -> MatchResult:
+    """Match one unlinked record against every linked record, in process (no writes).
+
+    LINKED (a valid shared identifier, or above the upper threshold with no rival
+    and nothing against it), REVIEW (between the thresholds, or a conflict), or
+    NEW_PERSON. A reviewer's "not the same person" turns a LINKED into REVIEW.
+    """
+    result = matching.index_match(record_in(record))
+    if result.outcome is EngineOutcome.LINKED and result.cluster:
+        person_id = int(result.cluster[2:])
+        others = list(SourceRecord.objects.filter(person_id=person_id).values_list("id", flat=True))
+        refused = (
+            NotSamePerson.objects.filter(record_a=record, record_b__in=others).exists()
+            or NotSamePerson.objects.filter(record_b=record, record_a__in=others).exists()
+        )
+        if refused:
+            return MatchResult(
+                outcome=EngineOutcome.REVIEW,
+                cluster=None,
+                candidate=result.candidate,
+                score=result.score,
+                match_weight=result.match_weight,
+                method=Method.REVIEW,
+                waterfall=result.waterfall,
+                review_with=result.candidate,
+                n_candidates=result.n_candidates,
+            )
+    return result
+
+
+def record_link_now(*, record: SourceRecord, actor: Actor) -> MatchResult:
+    """Match one new record at once and store the outcome (same three as batch)."""
+    with transaction.atomic():
+        if RecordLink.objects.filter(record_id=record.pk).exists():
+            raise ValueError("record is already linked")
+        result = record_match(record=record)
+        if result.outcome is EngineOutcome.LINKED and result.cluster:
+            cluster = result.cluster
+        else:
+            cluster = f"new:{record.pk}"
+        assignment = Assignment(
+            key=str(record.pk),
+            cluster=cluster,
+            outcome=result.outcome,
+            method=result.method,
+            score=result.score,
+            review_with=result.review_with,
+        )
+        _apply_assignments(
+            [assignment],
+            {},
+            actor=actor,
+            summary=LinkSummary(),
+            model_version=model_label(model_current_path()),
+        )
+        version = int(LinkState.objects.values_list("version", flat=True).get(pk=1))
+        person_id = SourceRecord.objects.values_list("person_id", flat=True).get(pk=record.pk)
+        record.person_id = person_id
+        if record.relationships_from.exists() or record.relationships_to.exists():
+            households_rebuild()
+        engine_record = record_in(record)
+        transaction.on_commit(
+            lambda: matching.index_note(engine_record, person_id=person_id, version=version)
+        )
+    return result
+
+
+def records_link(
+    *, actor: Actor, progress: Callable[[int, int], None] | None = None
+) -> LinkSummary:
+    """Link what is pending: one by one in real time when few, else in batch."""
+    pending = list(
+        SourceRecord.objects.filter(link__isnull=True).order_by("id")[: REALTIME_MAX + 1]
+    )
+    if len(pending) > REALTIME_MAX:
+        return link_pending(actor=actor, progress=progress)
+    summary = LinkSummary(model=model_label(model_current_path()))
+    for done, record in enumerate(pending, start=1):
+        result = record_link_now(record=record, actor=actor)
+        if result.outcome is EngineOutcome.LINKED:
+            summary.linked += 1
+        elif result.outcome is EngineOutcome.REVIEW:
+            summary.review += 1
+        else:
+            summary.new_person += 1
+        if progress is not None:
+            progress(done, len(pending))
+    return summary
+
+
+# ------------------------------------------------------------- clerical review
+class NotAllowed(Exception):
+    """The actor may not make linkage decisions."""
+
+
+class Conflict(Exception):
+    """Someone else decided or changed this case first."""
+
+
+def _require_reviewer(actor: Actor) -> None:
+    if not may_review(roles=actor.roles):
+        raise NotAllowed
+
+
+def _move(
+    records: list[SourceRecord],
+    *,
+    to_person_id: int,
+    action: str,
+    actor: Actor,
+    reason: str,
+    outcome: str,
+) -> None:
+    """Move records to a person as a reviewer's decision: links, history, signal."""
+    ids = [r.pk for r in records]
+    history = [
+        LinkHistory(
+            record=r,
+            action=action,
+            from_person_id=r.person_id,
+            to_person_id=to_person_id,
+            method=Method.MANUAL,
+            actor_id=actor.id,
+            reason=reason,
+        )
+        for r in records
+    ]
+    SourceRecord.objects.filter(pk__in=ids).update(person_id=to_person_id)
+    for r in records:
+        r.person_id = to_person_id
+    for link in RecordLink.objects.filter(record_id__in=ids):
+        link.outcome = outcome
+        link.method = Method.MANUAL
+        link.manual = True
+        link.review_with = None
+        link.decided_by = actor.id
+        link.version += 1
+        link.save()
+    missing = set(ids) - set(
+        RecordLink.objects.filter(record_id__in=ids).values_list("record_id", flat=True)
+    )
+    RecordLink.objects.bulk_create(
+        [
+            RecordLink(
+                record_id=rid,
+                outcome=outcome,
+                method=Method.MANUAL,
+                manual=True,
+                decided_by=actor.id,
+            )
+            for rid in missing
+        ]
+    )
+    LinkHistory.objects.bulk_create(history)
+    link_state_bump()
+    records_relinked.send(sender=SourceRecord, record_ids=ids)
+
+
+def _events(action: str, records: list[SourceRecord], **details: object) -> list[EventSpec]:
+    return [
+        EventSpec(
+            action=action,
+            object_type="source_record",
+            object_id=r.pk,
+            reason_code=Method.MANUAL,
+            details={"person_id": str(r.person_id), **details},
+        )
+        for r in records
+    ]
+
+
+def review_decide(
+    *, record_id: int, version: int, same_person: bool, reason: str, actor: Actor
+) -> RecordLink:
+    """A reviewer's decision on a possible match: the same person, or not.
+
+    ``version`` is the case's version the reviewer saw; if anyone decided or
+    changed it since, :class:`Conflict` is raised and nothing changes.
+    """
+    _require_reviewer(actor)
+    with transaction.atomic():
+        claimed = RecordLink.objects.filter(
+            record_id=record_id, version=version, outcome=Outcome.REVIEW
+        ).update(version=F("version") + 1)
+        if not claimed:
+            raise Conflict
+        link = RecordLink.objects.select_related("record", "review_with").get(record_id=record_id)
+        record, candidate = link.record, link.review_with
+        if candidate is None or candidate.person_id is None:
+            raise Conflict
+        decision = "same_person" if same_person else "not_same_person"
+        ledger_record(
+            actor=actor,
+            action=Action.REVIEW,
+            object_type="source_record",
+            object_id=record.pk,
+            reason_code=decision,
+            details={"with_record": str(candidate.pk), "person_id": str(record.person_id)},
+        )
+        if same_person:
+            NotSamePerson.objects.filter(
+                record_a=record, record_b__person_id=candidate.person_id
+            ).delete()
+            NotSamePerson.objects.filter(
+                record_b=record, record_a__person_id=candidate.person_id
+            ).delete()
+            before = record.person_id
+            _move(
+                [record],
+                to_person_id=candidate.person_id,
+                action="review",
+                actor=actor,
+                reason=reason,
+                outcome=Outcome.LINKED,
+            )
+            ledger_record_many(
+                actor=actor,
+                events=_events(Action.LINK, [record], from_person_id=str(before)),
+            )
+        else:
+            a, b = sorted((record.pk, candidate.pk))
+            NotSamePerson.objects.get_or_create(
+                record_a_id=a, record_b_id=b, defaults={"decided_by": actor.id, "reason": reason}
+            )
+            link = RecordLink.objects.get(record_id=record_id)
+            link.outcome = Outcome.NEW_PERSON
+            link.method = Method.MANUAL
+            link.manual = True
+            link.review_with = None
+            link.decided_by = actor.id
+            link.save()
+            LinkHistory.objects.create(
+                record=record,
+                action="review",
+                from_person_id=record.person_id,
+                to_person_id=record.person_id,
+                method=Method.MANUAL,
+                actor_id=actor.id,
+                reason=reason,
+            )
+            link_state_bump()
+        households_rebuild()
+        return RecordLink.objects.get(record_id=record_id)
+
+
+def record_unlink(*, record_id: int, version: int, reason: str, actor: Actor) -> int:
+    """Undo a record's link: it goes back to a person of its own. Returns that person."""
+    _require_reviewer(actor)
+    with transaction.atomic():
+        if not RecordLink.objects.filter(record_id=record_id, version=version).exists():
+            raise Conflict
+        record = SourceRecord.objects.get(pk=record_id)
+        before = record.person_id
+        person_id = _own_person(record)
+        others = (
+            list(
+                SourceRecord.objects.filter(person_id=before)
+                .exclude(pk=record.pk)
+                .values_list("id", flat=True)
+            )
+            if before is not None
+            else []
+        )
+        for other in others:
+            a, b = sorted((record.pk, other))
+            NotSamePerson.objects.get_or_create(
+                record_a_id=a, record_b_id=b, defaults={"decided_by": actor.id, "reason": reason}
+            )
+        _move(
+            [record],
+            to_person_id=person_id,
+            action="unlink",
+            actor=actor,
+            reason=reason,
+            outcome=Outcome.NEW_PERSON,
+        )
+        ledger_record_many(
+            actor=actor, events=_events(Action.UNLINK, [record], from_person_id=str(before))
+        )
+        households_rebuild()
+        return person_id
+
+
+def _person_records(person_id: int, token: str) -> list[SourceRecord]:
+    records = list(SourceRecord.objects.filter(person_id=person_id).select_related("link"))
+    if not records or person_token(records) != token:
+        raise Conflict
+    return records
+
+
+def person_split(
+    *, person_id: int, record_ids: Sequence[int], token: str, reason: str, actor: Actor
+) -> int:
+    """Move the chosen records of a person to a new person; returns the new person.
+
+    The moved records and the ones left behind are recorded as not the same
+    person, so no later batch run joins them again.
+    """
+    _require_reviewer(actor)
+    with transaction.atomic():
+        records = _person_records(person_id, token)
+        chosen = [r for r in records if r.pk in set(record_ids)]
+        staying = [r for r in records if r.pk not in set(record_ids)]
+        if not chosen or not staying or len(chosen) != len(set(record_ids)):
+            raise ValueError("choose some, but not all, of the person's records")
+        new_person = Person.objects.create()
+        for moved in chosen:
+            for stay in staying:
+                a, b = sorted((moved.pk, stay.pk))
+                NotSamePerson.objects.get_or_create(
+                    record_a_id=a,
+                    record_b_id=b,
+                    defaults={"decided_by": actor.id, "reason": reason},
+                )
+        _move(
+            chosen,
+            to_person_id=new_person.pk,
+            action="split",
+            actor=actor,
+            reason=reason,
+            outcome=Outcome.LINKED if len(chosen) > 1 else Outcome.NEW_PERSON,
+        )
+        ledger_record(
+            actor=actor,
+            action=Action.SPLIT,
+            object_type="person",
+            object_id=person_id,
+            reason_code=Method.MANUAL,
+            details={
+                "new_person_id": str(new_person.pk),
+                "record_ids": [str(r.pk) for r in chosen],
+            },
+        )
+        households_rebuild()
+        return new_person.pk
+
+
+def persons_merge(
+    *,
+    keep_id: int,
+    other_id: int,
+    keep_token: str,
+    other_token: str,
+    reason: str,
+    actor: Actor,
+) -> int:
+    """Move every record of ``other_id`` to ``keep_id``; returns ``keep_id``."""
+    _require_reviewer(actor)
+    if keep_id == other_id:
+        raise ValueError("choose two different persons")
+    with transaction.atomic():
+        kept = _person_records(keep_id, keep_token)
+        moving = _person_records(other_id, other_token)
+        kept_ids = [r.pk for r in kept]
+        moving_ids = [r.pk for r in moving]
+        NotSamePerson.objects.filter(record_a_id__in=kept_ids, record_b_id__in=moving_ids).delete()
+        NotSamePerson.objects.filter(record_a_id__in=moving_ids, record_b_id__in=kept_ids).delete()
+        _move(
+            moving,
+            to_person_id=keep_id,
+            action="merge",
+            actor=actor,
+            reason=reason,
+            outcome=Outcome.LINKED,
+        )
+        ledger_record(
+            actor=actor,
+            action=Action.MERGE,
+            object_type="person",
+            object_id=keep_id,
+            reason_code=Method.MANUAL,
+            details={
+                "from_person_id": str(other_id),
+                "record_ids": [str(pk) for pk in moving_ids],
+            },
+        )
+        households_rebuild()
+        return keep_id
+
+
+# ------------------------------------------------------------------- training
+def model_train(
+    *, actor: Actor, progress: Callable[[int, int], None] | None = None, seed: int = 0
+) -> tuple[LinkageModel, Path]:
+    """Fit the model on every record in the database; save it as the next version.
+
+    The new ``model-v<N>.json`` is used by the next batch run and, as soon as
+    each process notices the new file, by real-time matching. Records already
+    linked keep their links.
+    """
+    records = records_for_engine(SourceRecord.objects.order_by("id").iterator(chunk_size=5000))
+    if len(records) < 2:
+        raise ValueError("there are too few records to train on")
+    model = LinkageModel().train(records, seed=seed, progress=progress)
+    files = model_files()
+    path = model.save(model_dir() / f"model-v{(files[-1][0] if files else 0) + 1}.json")
+    ledger_record(
+        actor=actor,
+        action=Action.CREATE,
+        object_type="linkage_model",
+        object_id=path.stem,
+        details={"training_records": model.training_records},
+    )
+    matching.index_forget()
+    log.info("trained %s on %d records", path.stem, model.training_records)
+    return model, path

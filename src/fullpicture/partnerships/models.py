@@ -18,6 +18,13 @@ class Partnership(models.Model):
     )
     office_phone = models.CharField(max_length=32, blank=True)
     out_of_hours_phone = models.CharField("emergency duty team phone", max_length=32, blank=True)
+    linkage_minimum_percent = models.DecimalField(
+        "minimum match rate (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=95,
+        help_text="An agency's feed is marked not ready while fewer of its records are matched.",
+    )
 
     class Meta:
         ordering = ["name"]

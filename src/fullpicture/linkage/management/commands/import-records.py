@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from fullpicture.audit.services import Actor
 from fullpicture.core.csvfile import ImportRejected
 from fullpicture.core.progress import progress_bar
-from fullpicture.linkage.services import link_pending, records_import_file
+from fullpicture.linkage.services import records_import_file, records_link
 from fullpicture.partnerships.models import Agency
 
 
@@ -64,7 +64,7 @@ class Command(BaseCommand):
         )
         if not options["no_link"]:
             with progress_bar("Linking") as progress:
-                summary = link_pending(actor=Actor.system("link"), progress=progress)
+                summary = records_link(actor=Actor.system("link"), progress=progress)
             self.stdout.write(
                 f"Linked {summary.linked}, review {summary.review}, "
                 f"new persons {summary.new_person}."

@@ -1,0 +1,94 @@
+"""The in-process index for real-time matching, one per process.
+
+Building the engine's :class:`Matcher` over every linked record costs seconds at
+scale, so each process builds it once and keeps it. It is stamped with the
+:class:`~fullpicture.linkage.models.LinkState` counter (bumped in the same
+transaction as every change to who-is-who) and the model file it was built
+with. Before each match the stamp is compared with the database's; another
+worker's change, or a newly trained model, makes this process rebuild lazily.
+A record this process links itself is added to the index after its
+transaction commits, without a rebuild, when no one else changed anything in
+between.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from fullpicture.linkage.engine import Matcher, MatchResult, RecordIn
+from fullpicture.linkage.selectors import (
+    link_state_version,
+    model_current,
+    model_current_path,
+    record_in,
+)
+from fullpicture.people.models import SourceRecord
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Index:
+    matcher: Matcher
+    version: int
+    model_stamp: str
+
+
+_lock = threading.Lock()
+_index: _Index | None = None
+
+
+def cluster_of(person_id: int) -> str:
+    return f"p:{person_id}"
+
+
+def _model_stamp() -> str:
+    path = model_current_path()
+    return f"{path}:{path.stat().st_mtime_ns}"
+
+
+def _build(version: int, model_stamp: str) -> _Index:
+    rows = SourceRecord.objects.filter(link__isnull=False, person__isnull=False).order_by("id")
+    records: list[RecordIn] = []
+    clusters: dict[str, str] = {}
+    for record in rows.iterator(chunk_size=5000):
+        records.append(record_in(record))
+        clusters[str(record.pk)] = cluster_of(record.person_id)  # type: ignore[arg-type]
+    matcher = Matcher(model_current(), records, clusters)
+    log.info("real-time index built: %d records at link state %d", len(matcher), version)
+    return _Index(matcher, version, model_stamp)
+
+
+def index_match(record: RecordIn) -> MatchResult:
+    """Match one record against the current index, rebuilding it first if stale."""
+    global _index
+    version = link_state_version()
+    stamp = _model_stamp()
+    with _lock:
+        if _index is None or _index.version != version or _index.model_stamp != stamp:
+            _index = _build(version, stamp)
+        if record.key in _index.matcher.key_index:
+            raise ValueError("record is already linked: undo its link before matching it again")
+        return _index.matcher.match(record)
+
+
+def index_note(record: RecordIn, *, person_id: int, version: int) -> None:
+    """After commit: add a record this process linked, if the index was current."""
+    global _index
+    with _lock:
+        if _index is None:
+            return
+        if _index.version != version - 1 or record.key in _index.matcher.key_index:
+            _index = None  # someone else changed things too: rebuild on next use
+            return
+        _index.matcher.add(record, cluster_of(person_id))
+        _index.version = version
+
+
+def index_forget() -> None:
+    """Drop this process's index (tests; after a new model is trained)."""
+    global _index
+    with _lock:
+        _index = None
