@@ -126,27 +126,40 @@ def pair_vetoes(pred: pd.DataFrame, model: LinkageModel) -> np.ndarray:
 
 
 class _Clusters:
-    """Union-find with the consistency constraints described in the module doc."""
+    """Union-find with the consistency constraints described in the module doc.
 
-    def __init__(self, keys: list[str], feats: pd.DataFrame, anchors: list[str | None]) -> None:
-        n = len(keys)
+    Per-cluster identifier and date-of-birth sets are kept only for clusters of two
+    or more records; a singleton reads its own record's values.
+    """
+
+    def __init__(
+        self,
+        own_ids: list[dict[str, str] | None],
+        own_dob: list[str | None],
+        anchors: list[str | None],
+    ) -> None:
+        n = len(own_dob)
         self.parent = list(range(n))
         self.size = [1] * n
-        self.ids: list[dict[str, str]] = []
-        self.dobs: list[set[str]] = []
-        nhs, upn, pnc, dob = (feats[c].tolist() for c in ("nhs", "upn", "pnc", "dob"))
-        for i in range(n):
-            d = {}
-            if nhs[i]:
-                d["nhs"] = nhs[i]
-            if upn[i]:
-                d["upn"] = upn[i]
-            if pnc[i]:
-                d["pnc"] = pnc[i]
-            self.ids.append(d)
-            self.dobs.append({dob[i]} if dob[i] else set())
-        self.anchor: list[str | None] = list(anchors)
+        self.own_ids = own_ids
+        self.own_dob = own_dob
+        self._ids: dict[int, dict[str, str]] = {}
+        self._dobs: dict[int, set[str]] = {}
+        self.anchor: dict[int, str] = {i: a for i, a in enumerate(anchors) if a is not None}
         self.cannot: dict[int, set[int]] = {}
+
+    def ids(self, root: int) -> dict[str, str]:
+        got = self._ids.get(root)
+        if got is not None:
+            return got
+        return self.own_ids[root] or {}
+
+    def dobs(self, root: int) -> set[str] | tuple[str, ...]:
+        got = self._dobs.get(root)
+        if got is not None:
+            return got
+        d = self.own_dob[root]
+        return (d,) if d else ()
 
     def find(self, i: int) -> int:
         p = self.parent
@@ -157,26 +170,26 @@ class _Clusters:
             p[i], i = root, p[i]
         return root
 
-    def conflict(self, a: int, b: int, *, check_dob: bool, allow_anchor_merge: bool = False
-                 ) -> str | None:
+    def conflict(self, a: int, b: int, *, check_dob: bool) -> str | None:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return None
-        if self.anchor[ra] and self.anchor[rb] and not allow_anchor_merge:
+        if ra in self.anchor and rb in self.anchor:
             return "existing"
-        ia, ib = self.ids[ra], self.ids[rb]
-        for k, v in ia.items():
-            w = ib.get(k)
-            if w is not None and w != v:
-                return k
+        ia, ib = self.ids(ra), self.ids(rb)
+        if ia and ib:
+            for k, v in ia.items():
+                w = ib.get(k)
+                if w is not None and w != v:
+                    return k
         if check_dob:
-            for x in self.dobs[ra]:
-                for y in self.dobs[rb]:
+            for x in self.dobs(ra):
+                for y in self.dobs(rb):
                     if not dob_compatible(x, y):
                         return "dob"
-        small, big = (ra, rb) if len(self.cannot.get(ra, ())) <= len(
-            self.cannot.get(rb, ())) else (rb, ra)
-        for other in self.cannot.get(small, ()):
+        ca, cb = self.cannot.get(ra, ()), self.cannot.get(rb, ())
+        small, big = (ca, rb) if len(ca) <= len(cb) else (cb, ra)
+        for other in small:
             if self.find(other) == big:
                 return "cannot_link"
         return None
@@ -187,12 +200,17 @@ class _Clusters:
             return ra
         if self.size[ra] < self.size[rb]:
             ra, rb = rb, ra
+        ids = dict(self.ids(ra))
+        for k, v in self.ids(rb).items():
+            ids.setdefault(k, v)
+        dobs = set(self.dobs(ra)) | set(self.dobs(rb))
+        self._ids.pop(rb, None)
+        self._dobs.pop(rb, None)
+        self._ids[ra] = ids
+        self._dobs[ra] = dobs
         self.parent[rb] = ra
         self.size[ra] += self.size[rb]
-        for k, v in self.ids[rb].items():
-            self.ids[ra].setdefault(k, v)
-        self.dobs[ra] |= self.dobs[rb]
-        if self.anchor[ra] is None:
+        if ra not in self.anchor and rb in self.anchor:
             self.anchor[ra] = self.anchor[rb]
         if rb in self.cannot:
             self.cannot.setdefault(ra, set()).update(self.cannot.pop(rb))
@@ -287,10 +305,15 @@ def link_batch(
                 id_edges.append((method, a, b))
 
     guards = model.household_guards
-    own_ids = [
-        {c: v for c in ("nhs", "upn", "pnc") if (v := row[c])}
-        for row in feats[["nhs", "upn", "pnc"]].to_dict("records")
-    ]
+    own_ids: list[dict[str, str] | None] = [None] * n
+    for col in ("nhs", "upn", "pnc"):
+        s = feats[col]
+        for i, v in zip(np.flatnonzero(s.notna().to_numpy()).tolist(),
+                        s.dropna().tolist(), strict=True):
+            d = own_ids[i]
+            if d is None:
+                d = own_ids[i] = {}
+            d[col] = v
     own_dob: list[str | None] = feats["dob"].tolist()
     manual_groups = [[index[k] for k in g if k in index] for g in must_link]
     cannot_pairs = [(index[a], index[b]) for a, b in cannot_link if a in index and b in index]
@@ -302,7 +325,7 @@ def link_batch(
 
     def run(excluded: set[int]) -> tuple[_Clusters, dict[int, tuple[str, float | None]],
                                          set[int], dict[int, tuple[float, int]]]:
-        uf = _Clusters(keys, feats, anchors)
+        uf = _Clusters(own_ids, own_dob, anchors)
         # Existing clusters are fixed: pre-join their members.
         first_of: dict[str, int] = {}
         for i, c in enumerate(anchors):
@@ -342,12 +365,12 @@ def link_batch(
                     refused[x] = (p, y)
 
         def directly_incompatible(x: int, root: int) -> bool:
-            ids = uf.ids[root]
-            for col, v in own_ids[x].items():
+            ids = uf.ids(root)
+            for col, v in (own_ids[x] or {}).items():
                 if ids.get(col, v) != v:
                     return True
             d = own_dob[x]
-            if guards and d and any(not dob_compatible(d, e) for e in uf.dobs[root]):
+            if guards and d and any(not dob_compatible(d, e) for e in uf.dobs(root)):
                 return True
             return any(uf.find(o) == root for o in own_cannot.get(x, ()))
 
@@ -415,7 +438,7 @@ def link_batch(
     root_id: dict[int, str] = {}
     for i in range(n):
         r = roots[i]
-        a = uf.anchor[r]
+        a = uf.anchor.get(r)
         if a is not None:
             root_id[r] = a
         elif r not in root_id or keys[i] < root_id[r][len(new_cluster_prefix):]:

@@ -7,6 +7,7 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .identifiers import clean_nhs_number, clean_pnc_id, clean_upn
@@ -106,9 +107,23 @@ def _dob_str(v: Any) -> str:
 
 
 def _map_unique(series: pd.Series, fn: Callable[[str], Any]) -> pd.Series:
-    uniques = series.unique()
-    lookup = {u: fn(u) for u in uniques}
-    return series.map(lookup)
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    values = np.empty(len(uniques), dtype=object)
+    values[:] = [fn(u) for u in uniques]
+    return pd.Series(values[codes], index=series.index)
+
+
+def _map_unique_parts(series: pd.Series, fn: Callable[[str], tuple[str, ...]], n: int
+                      ) -> list[pd.Series]:
+    """Like :func:`_map_unique` for a function returning an n-tuple: n Series."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    results = [fn(u) for u in uniques]
+    out = []
+    for k in range(n):
+        values = np.empty(len(uniques), dtype=object)
+        values[:] = [r[k] for r in results]
+        out.append(pd.Series(values[codes], index=series.index))
+    return out
 
 
 def features_frame(records: Iterable[RecordIn] | pd.DataFrame) -> pd.DataFrame:
@@ -120,29 +135,28 @@ def features_frame(records: Iterable[RecordIn] | pd.DataFrame) -> pd.DataFrame:
     raw = records_to_raw_frame(records)
     out = pd.DataFrame({"unique_id": raw["key"]})
     given = raw["given_name"] + "\x1f" + raw["other_names"]
-    split = _map_unique(given, lambda s: split_given(*s.split("\x1f", 1)))
-    out["first_name"] = split.str[0]
-    out["middle"] = split.str[1]
+    out["first_name"], out["middle"] = _map_unique_parts(
+        given, lambda s: split_given(*s.split("\x1f", 1)), 2
+    )
     out["first_groups"] = _map_unique(out["first_name"], first_name_groups)
-    sk = _map_unique(raw["family_name"], surname_key)
-    out["surname"] = sk.str[0]
-    out["surname_tokens"] = sk.str[1]
+    out["surname"], out["surname_tokens"] = _map_unique_parts(
+        raw["family_name"], surname_key, 2
+    )
     out["dob"] = raw["date_of_birth"]
     out["sex"] = _map_unique(raw["sex"], normalise_sex)
-    pcs = _map_unique(raw["postcode"], normalise_postcode)
-    out["postcode"] = pcs.str[0]
-    out["pc_sector"] = pcs.str[1]
-    out["pc_district"] = pcs.str[2]
-    addr = _map_unique(raw["address"], normalise_address)
-    out["address"] = addr.str[0]
-    out["addr_key"] = addr.str[1]
+    out["postcode"], out["pc_sector"], out["pc_district"] = _map_unique_parts(
+        raw["postcode"], normalise_postcode, 3
+    )
+    out["address"], out["addr_key"] = _map_unique_parts(raw["address"], normalise_address, 2)
     out["nhs"] = _map_unique(raw["nhs_number"], clean_nhs_number)
     out["upn"] = _map_unique(raw["upn"], clean_upn)
     out["pnc"] = _map_unique(raw["pnc_id"], clean_pnc_id)
     out["house_no"] = _map_unique(out["addr_key"], house_number)
-    out = out[["unique_id", *FEATURES]]
+    out = out[["unique_id", *FEATURES]].copy()
     for c in FEATURES:
-        out[c] = out[c].astype(object).where(out[c].astype(bool), None)
+        col = out[c].to_numpy(dtype=object)
+        col[col == ""] = None
+        out[c] = col
     return out
 
 

@@ -21,8 +21,11 @@ def clean_nhs_number(value: str | None) -> str:
     """Return the 10-digit NHS number if it passes modulus 11, else ``""``."""
     if not value:
         return ""
-    digits = _NON_DIGIT.sub("", str(value))
-    if len(digits) != 10 or len(str(value).strip()) > 14:
+    text = str(value)
+    digits = text if text.isdigit() else _NON_DIGIT.sub("", text)
+    if len(digits) != 10 or len(text.strip()) > 14:
+        return ""
+    if nhs_check_digit(digits[:9]) != int(digits[9]):  # quick modulus 11 pre-check
         return ""
     return digits if _nhs.is_valid(digits) else ""
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 from .nicknames import name_groups
 
 _NON_ALPHA = re.compile(r"[^a-z ]+")
+_ADDR_JUNK = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "mx", "master", "prof", "rev", "sir"})
 _POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
@@ -45,8 +46,10 @@ def normalise_name(text: str) -> str:
     apostrophes vanish (O'Brien -> obrien, Smith-Jones -> smith jones)."""
     if not text:
         return ""
-    t = strip_accents(str(text)).lower()
-    t = t.replace("'", "").replace("\u2019", "").replace("`", "")
+    t = str(text)
+    if not t.isascii():
+        t = strip_accents(t)
+    t = t.lower().replace("'", "").replace("\u2019", "").replace("`", "")
     t = _NON_ALPHA.sub(" ", t.replace("-", " "))
     return _SPACES.sub(" ", t).strip()
 
@@ -120,7 +123,8 @@ def normalise_postcode(text: str) -> tuple[str, str, str]:
     anything else is upper-cased without spaces and has no sector or district."""
     if not text:
         return "", "", ""
-    t = re.sub(r"[^A-Z0-9]", "", strip_accents(str(text)).upper())
+    t = str(text)
+    t = re.sub(r"[^A-Z0-9]", "", (t if t.isascii() else strip_accents(t)).upper())
     m = _POSTCODE_RE.match(t)
     if not m:
         return t, "", ""
@@ -135,21 +139,22 @@ def normalise_address(text: str) -> tuple[str, str]:
     the first two words ('rose cottage')."""
     if not text:
         return "", ""
-    t = strip_accents(str(text)).lower().replace("'", "")
-    t = re.sub(r"[^a-z0-9 ]+", " ", t)
-    t = re.sub(r"(\d+)([a-z])\b", r"\1\2", t)
-    tokens = [_ADDR_ABBREV.get(tok, tok) for tok in t.split()]
+    t = str(text)
+    if not t.isascii():
+        t = strip_accents(t)
+    t = _ADDR_JUNK.sub(" ", t.lower().replace("'", ""))
+    abbrev = _ADDR_ABBREV
+    tokens = [abbrev.get(tok, tok) for tok in t.split()]
     norm = " ".join(tokens)
-    nums = [tok for tok in tokens[:5] if any(c.isdigit() for c in tok)]
+    nums = [tok for tok in tokens[:5] if not tok.isalpha()]
     if nums:
         first_num = tokens.index(nums[0])
-        words = [
-            tok for tok in tokens[first_num + 1 :]
-            if not any(c.isdigit() for c in tok) and tok != "flat"
-        ]
-        key = " ".join([*nums, *words[:1]])
+        word = next(
+            (tok for tok in tokens[first_num + 1 :] if tok.isalpha() and tok != "flat"), None
+        )
+        key = " ".join([*nums, word] if word else nums)
     else:
-        key = " ".join(tok for tok in tokens[:2])
+        key = " ".join(tokens[:2])
     return norm, key
 
 
