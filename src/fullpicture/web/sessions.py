@@ -92,7 +92,6 @@ class SessionGuardMiddleware:
         if user.is_authenticated and isinstance(user, Practitioner):
             if not session_is_current(request=request, user=user):
                 logout(request)
-                request.session["fp_signed_out_reason"] = "elsewhere"
             elif second_factor_missing(request):
                 logout(request)
         return self.get_response(request)
