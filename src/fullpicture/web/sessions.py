@@ -90,8 +90,7 @@ class SessionGuardMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated and isinstance(user, Practitioner):
-            if not session_is_current(request=request, user=user):
-                logout(request)
-            elif second_factor_missing(request):
+            superseded = not session_is_current(request=request, user=user)
+            if superseded or second_factor_missing(request):
                 logout(request)
         return self.get_response(request)
