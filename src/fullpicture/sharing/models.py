@@ -22,12 +22,30 @@ class Consent(models.TextChoices):
     NOT_SOUGHT = "not_sought", "Not sought"
 
 
+class Paragraph18Reason(models.TextChoices):
+    """DPA 2018 Schedule 1 paragraph 18(2): why processing goes ahead without consent."""
+
+    NONE = "", "None recorded"
+    CANNOT_BE_GIVEN = "cannot_be_given", "Consent cannot be given by the data subject"
+    NOT_REASONABLY_OBTAINABLE = (
+        "not_reasonably_obtainable",
+        "The controller cannot reasonably be expected to obtain consent",
+    )
+    WOULD_PREJUDICE = (
+        "would_prejudice",
+        "Obtaining consent would prejudice the protection of the child or individual at risk",
+    )
+
+
 class InformationItem(models.Model):
     """An event, fact or concern held by one agency, with its provenance.
 
     Read it only through ``fullpicture.sharing.selectors`` (the policy point):
     a test walks the code and fails if anything else queries it for display.
     """
+
+    # Set by the selectors when protect-the-source hides where it came from.
+    source_redacted: bool = False
 
     source_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="items")
     source_id = models.CharField(
@@ -59,6 +77,46 @@ class InformationItem(models.Model):
         max_length=16, choices=Sensitivity.choices, default=Sensitivity.STANDARD
     )
     consent = models.CharField(max_length=16, choices=Consent.choices, default=Consent.NOT_SOUGHT)
+    paragraph18_reason = models.CharField(
+        "paragraph 18 reason",
+        max_length=32,
+        choices=Paragraph18Reason.choices,
+        blank=True,
+        default="",
+        help_text="Where consent is refused or not sought: which DPA 2018 Sch 1 para 18 "
+        "reason applies.",
+    )
+    protect_source = models.BooleanField(
+        "protect the source",
+        default=False,
+        help_text="Redact who the information came from for everyone outside the owning agency.",
+    )
+    source_description = models.CharField(
+        "where the information came from",
+        max_length=200,
+        blank=True,
+        help_text="e.g. 'anonymous neighbour'. Redacted outside the agency when protected.",
+    )
+    # Facts the policy point filters on, kept by the services so every read stays one
+    # indexed SQL filter (docs/decisions/0003-policy-rules.md).
+    subject_min_age = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Age in whole years, at the item's occurrence, of its youngest subject.",
+    )
+    subject_max_age = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Age in whole years, at the item's occurrence, of its oldest subject.",
+    )
+    recency_rank = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="1 = the agency's most recent item of this category about one of its persons.",
+    )
     content_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -82,3 +140,372 @@ class InformationItem(models.Model):
         if self.recorded_by_id is not None and self.recorded_by is not None:
             return str(self.recorded_by)
         return self.recorded_by_name or "Agency system"
+
+
+# --------------------------------------------------------------------------------------
+# Information sharing agreements
+# --------------------------------------------------------------------------------------
+
+
+class Article6(models.TextChoices):
+    """UK GDPR Article 6(1): the lawful basis."""
+
+    CONSENT = "6_1_a", "6(1)(a) consent"
+    CONTRACT = "6_1_b", "6(1)(b) contract"
+    LEGAL_OBLIGATION = "6_1_c", "6(1)(c) legal obligation"
+    VITAL_INTERESTS = "6_1_d", "6(1)(d) vital interests"
+    PUBLIC_TASK = "6_1_e", "6(1)(e) public task"
+    LEGITIMATE_INTERESTS = "6_1_f", "6(1)(f) legitimate interests"
+
+
+class Article9(models.TextChoices):
+    """UK GDPR Article 9(2): the condition for special category data (blank = none)."""
+
+    NONE = "", "None: no special category data"
+    EXPLICIT_CONSENT = "9_2_a", "9(2)(a) explicit consent"
+    SOCIAL_PROTECTION = "9_2_b", "9(2)(b) employment, social security and social protection"
+    VITAL_INTERESTS = "9_2_c", "9(2)(c) vital interests"
+    SUBSTANTIAL_PUBLIC_INTEREST = "9_2_g", "9(2)(g) substantial public interest"
+    HEALTH_SOCIAL_CARE = "9_2_h", "9(2)(h) health or social care"
+
+
+class Schedule1(models.TextChoices):
+    """DPA 2018 Schedule 1 condition that goes with Article 9(2)(b), (g) or (h)."""
+
+    NONE = "", "None"
+    PARA_2 = "para_2", "Paragraph 2: health or social care purposes"
+    PARA_6 = "para_6", "Paragraph 6: statutory and government purposes"
+    PARA_10 = "para_10", "Paragraph 10: preventing or detecting unlawful acts"
+    PARA_18 = "para_18", "Paragraph 18: safeguarding of children and individuals at risk"
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_FORCE = "in_force", "In force"
+    EXPIRED = "expired", "Expired"
+    SUSPENDED = "suspended", "Suspended"
+
+
+class Agreement(models.Model):
+    """An information sharing agreement (ISA) between agencies, kept by the IG lead.
+
+    Shares only while ``status`` is in force and today lies between ``starts_on``
+    and ``ends_on`` (inclusive): suspending or passing the end date stops sharing
+    on the very next read.
+    """
+
+    reference = models.CharField(max_length=32, unique=True)
+    title = models.CharField(max_length=200)
+    parties: models.ManyToManyField[Agency, AgreementParty] = models.ManyToManyField(
+        Agency, through="AgreementParty", related_name="agreements"
+    )
+    purposes = models.JSONField(
+        default=list, help_text="Purposes (sharing.policy.Purpose values) it covers."
+    )
+    categories = models.ManyToManyField(
+        ConcernCategory,
+        blank=True,
+        related_name="agreements",
+        help_text="Categories of information it covers; none chosen means every category.",
+    )
+    article6 = models.CharField("UK GDPR Article 6 basis", max_length=8, choices=Article6.choices)
+    article9 = models.CharField(
+        "UK GDPR Article 9 condition",
+        max_length=8,
+        choices=Article9.choices,
+        blank=True,
+        default="",
+        help_text="Needed before special category items are shared.",
+    )
+    schedule1 = models.CharField(
+        "DPA 2018 Schedule 1 condition",
+        max_length=8,
+        choices=Schedule1.choices,
+        blank=True,
+        default="",
+    )
+    rests_on_consent = models.BooleanField(
+        default=False, help_text="Items are shared only where consent is given (e.g. early help)."
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    review_on = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
+    )
+    document = models.FileField(upload_to="agreements/", blank=True)
+    notes = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["reference"]
+        indexes = [models.Index(fields=["status", "starts_on", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def legal_basis(self) -> str:
+        parts = [f"UK GDPR Art {self.get_article6_display()}"]
+        if self.article9:
+            parts.append(f"Art {self.get_article9_display()}")
+        if self.schedule1:
+            parts.append(f"DPA 2018 Sch 1 {self.get_schedule1_display().split(':')[0].lower()}")
+        return "; ".join(parts)
+
+
+class AgreementParty(models.Model):
+    """An agency's place in an agreement, with optional limits on what it provides."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="party_rows")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="agreement_rows")
+    min_subject_age = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Share this agency's items only where every subject was at least this age "
+        "when it happened (e.g. 18: adults only).",
+    )
+    max_subject_age = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Share this agency's items only where every subject was at most this age.",
+    )
+    most_recent_limit = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Share only the N most recent items of each category per person.",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "agency"], name="uniq_agreement_party")
+        ]
+        ordering = ["agreement_id", "agency_id"]
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id}:{self.agency_id}"
+
+    @property
+    def has_limits(self) -> bool:
+        return (
+            self.min_subject_age is not None
+            or self.max_subject_age is not None
+            or self.most_recent_limit is not None
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Decisions to share and to withhold
+# --------------------------------------------------------------------------------------
+
+
+class Outcome(models.TextChoices):
+    SHARE = "share", "Shared"
+    WITHHOLD = "withhold", "Withheld"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class WithholdReason(models.TextChoices):
+    RISK_TO_SOURCE = "risk_to_source", "Risk to the source"
+    PREJUDICE_INVESTIGATION = "prejudice_investigation", "Would prejudice an investigation"
+    NOT_RELEVANT = "not_relevant", "Not relevant or not proportionate"
+    CONSENT_REFUSED = "consent_refused", "Consent refused and no paragraph 18 condition"
+    THIRD_PARTY = "third_party", "Third-party information"
+    LEGAL_PRIVILEGE = "legal_privilege", "Legal privilege"
+    ADVICE_SOUGHT = "advice_sought", "Unsure: advice sought"
+
+
+class RiskJudgement(models.TextChoices):
+    """The balance of risk (the report's Diagram 3)."""
+
+    NOT_SHARING_GREATER = "not_sharing_greater", "The risk of not sharing is greater"
+    SHARING_GREATER = "sharing_greater", "The risk of sharing is greater"
+    BALANCED = "balanced", "Finely balanced: advice sought"
+
+
+class ItemDecision(models.Model):
+    """The owning agency's decision to share one item with one agency for one purpose,
+    or to withhold it. One row per (item, agency, purpose); a change bumps ``version``
+    (optimistic locking) and leaves an ``ItemDecisionChange`` behind."""
+
+    item = models.ForeignKey(InformationItem, on_delete=models.CASCADE, related_name="decisions")
+    from_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    to_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(max_length=32)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    paragraph18_reason = models.CharField(
+        max_length=32, choices=Paragraph18Reason.choices, blank=True, default=""
+    )
+    withhold_reason = models.CharField(
+        max_length=32, choices=WithholdReason.choices, blank=True, default=""
+    )
+    golden_rules = models.JSONField(default=list, blank=True)
+    risk_of_sharing = models.TextField(blank=True)
+    risk_of_not_sharing = models.TextField(blank=True)
+    risk_judgement = models.CharField(
+        max_length=32, choices=RiskJudgement.choices, blank=True, default=""
+    )
+    reason = models.TextField()
+    request = models.ForeignKey(
+        "InformationRequest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "to_agency", "purpose"], name="uniq_item_decision"
+            )
+        ]
+        indexes = [models.Index(fields=["to_agency", "purpose", "outcome"])]
+
+    def __str__(self) -> str:
+        return f"Decision {self.pk}: {self.outcome} item {self.item_id} to {self.to_agency_id}"
+
+
+class ItemDecisionChange(models.Model):
+    """What a decision was before each change (its free text stays here, not in the ledger)."""
+
+    decision = models.ForeignKey(ItemDecision, on_delete=models.CASCADE, related_name="changes")
+    version = models.PositiveIntegerField()
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    withhold_reason = models.CharField(max_length=32, blank=True)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["decision_id", "version"]
+
+    def __str__(self) -> str:
+        return f"Decision {self.decision_id} v{self.version}"
+
+
+# --------------------------------------------------------------------------------------
+# Information requests
+# --------------------------------------------------------------------------------------
+
+
+class InformationRequest(models.Model):
+    """A MASH enquiry asks agencies what they hold on a person (or family) for a purpose."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    include_household = models.BooleanField(default=False)
+    purpose = models.CharField(max_length=32)
+    question = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    from_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Request {self.pk}"
+
+
+class RequestRecipient(models.Model):
+    """One agency asked in one request; ``answered_at`` is set when it has answered."""
+
+    request = models.ForeignKey(
+        InformationRequest, on_delete=models.CASCADE, related_name="recipients"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["request_id", "agency_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "agency"], name="uniq_request_recipient")
+        ]
+
+    def __str__(self) -> str:
+        return f"Request {self.request_id} to {self.agency_id}"
+
+
+# --------------------------------------------------------------------------------------
+# Break-glass and notifications
+# --------------------------------------------------------------------------------------
+
+
+class BreakGlassReview(models.TextChoices):
+    PENDING = "", "Not yet reviewed"
+    APPROPRIATE = "appropriate", "Appropriate"
+    NOT_APPROPRIATE = "not_appropriate", "Not appropriate"
+
+
+class BreakGlassGrant(models.Model):
+    """Time-limited access to one person beyond the agreements, for immediate risk."""
+
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(max_length=32)
+    reason = models.TextField()
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    review = models.CharField(
+        max_length=16, choices=BreakGlassReview.choices, blank=True, default=""
+    )
+    review_note = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["practitioner", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"Break-glass {self.pk}"
+
+
+class Notification(models.Model):
+    """An in-app notice to one practitioner (ids and kinds; the page shows the detail)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=32)
+    object_type = models.CharField(max_length=32)
+    object_id = models.CharField(max_length=32)
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Notification {self.pk} to {self.recipient_id}"

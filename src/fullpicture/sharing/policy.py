@@ -1,23 +1,63 @@
 """THE policy decision point: who may see which information item, for what purpose.
 
-One module turns (viewer, purpose) into a SQL filter over InformationItem, and
-``decide`` answers the same question for one item with a reason. They must
-always agree; the tests check that they do.
+One module turns (viewer's roles and agency, the agreements in force at this
+moment, the purpose, the item's agency, category, sensitivity and consent, the
+owning agency's explicit share and withhold decisions, and any active
+break-glass grant) into a SQL filter over ``InformationItem``; ``decide``
+answers the same question for one item, with its basis and reason. They always
+agree: a property test checks both against an independent model.
 
-Foundation rule (replaced by agreements, consent and purposes in the sharing
-issue): a practitioner sees their own agency's items; MASH practitioners and
-managers see every item of their partnership's agencies for a safeguarding
-enquiry; everything else is denied.
+The rules (docs/decisions/0003-policy-rules.md):
+
+1. A viewer must belong to an agency and be active. Only the *reading* roles
+   (agency practitioner, MASH practitioner and manager, unscheduled-care
+   clinician, IG lead) see items at all; a board scrutineer, trainer or
+   administrator role grants none.
+2. The owning agency always sees its own items (any reading role, any purpose).
+3. Another agency's item is seen only by a viewer whose roles the purpose allows
+   (``purpose_allowed``) and then only if
+   a. the owning agency shared it explicitly with the viewer's agency for this
+      purpose, on a basis still good now (an agreement in force with both
+      agencies as parties, or a one-off share on a paragraph 18 reason); or
+   b. an agreement in force today has both agencies as parties and covers the
+      purpose and the item's category; special category items need the
+      agreement's Article 9 condition; restricted items never go by agreement
+      alone; a consent-based agreement (early help) needs consent given, while
+      under any other agreement consent is recorded, not required (public task
+      with paragraph 18: the owning agency withholds explicitly where a refusal
+      should stand); the owning party's age and most-recent limits hold; and
+      the owning agency has not withheld the item from the viewer's agency for
+      this purpose.
+4. Break-glass: a viewer holding a break-glass role with an active grant for a
+   person and purpose sees that person's items from every agency, except
+   restricted items and items withheld from the viewer's agency for the
+   purpose (break-glass goes beyond the agreements, not beyond an owning
+   agency's considered decision).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
-from fullpicture.partnerships.models import MASH_ROLES, Practitioner
+from fullpicture.partnerships.models import AgencyType, Practitioner, RoleCode
+from fullpicture.sharing.models import (
+    Agreement,
+    AgreementStatus,
+    BreakGlassGrant,
+    Consent,
+    InformationItem,
+    ItemDecision,
+    Outcome,
+    Sensitivity,
+)
 
 
 class Purpose(models.TextChoices):
@@ -39,44 +79,361 @@ class Decision:
 
 
 OWN_AGENCY = "own agency's record"
-MASH_PARTNERSHIP = "UK GDPR Art 6(1)(e) public task; DPA 2018 Sch 1 para 18 safeguarding"
+ONE_OFF_BASIS = "UK GDPR Art 6(1)(e) public task; DPA 2018 Sch 1 para 18 (one-off share)"
+BREAK_GLASS_BASIS = "UK GDPR Art 6(1)(d) vital interests; break-glass for immediate risk"
 DENIED = ""
 
+R = RoleCode
+MASH = frozenset({R.MASH_PRACTITIONER.value, R.MASH_MANAGER.value})
+READING_ROLES = frozenset(
+    {
+        R.AGENCY_PRACTITIONER.value,
+        R.MASH_PRACTITIONER.value,
+        R.MASH_MANAGER.value,
+        R.UNSCHEDULED_CARE_CLINICIAN.value,
+        R.IG_LEAD.value,
+    }
+)
+BREAK_GLASS_ROLES = frozenset({R.MASH_MANAGER.value, R.UNSCHEDULED_CARE_CLINICIAN.value})
+HEALTH_AGENCY_TYPES = frozenset(
+    {
+        AgencyType.GP.value,
+        AgencyType.HEALTH_VISITING.value,
+        AgencyType.ACUTE_HOSPITAL.value,
+        AgencyType.MENTAL_HEALTH.value,
+    }
+)
+# Which roles may see other agencies' information for each purpose.
+PURPOSE_ROLES: dict[str, frozenset[str]] = {
+    Purpose.SAFEGUARDING_ENQUIRY: MASH,
+    Purpose.STRATEGY_DISCUSSION: MASH,
+    Purpose.DIRECT_CARE: frozenset({R.UNSCHEDULED_CARE_CLINICIAN.value}),
+    Purpose.EARLY_HELP: MASH | {R.AGENCY_PRACTITIONER.value},
+    Purpose.MULTI_AGENCY_MEETING: MASH | {R.AGENCY_PRACTITIONER.value},
+    Purpose.LEARNING_REVIEW: frozenset({R.IG_LEAD.value}),
+    Purpose.SUBJECT_ACCESS: frozenset({R.IG_LEAD.value}),
+    Purpose.AUDIT: frozenset({R.IG_LEAD.value}),
+}
 
-def item_filter(*, viewer: Practitioner, purpose: str) -> Q:
-    """The SQL filter: items this viewer may see for this purpose."""
-    if not viewer.is_authenticated or not viewer.is_active or viewer.agency_id is None:
+
+def purpose_allowed(*, role_codes: Iterable[str], agency_type: str, purpose: str) -> bool:
+    """May a viewer with these roles, in this kind of agency, see others' items for purpose?"""
+    roles = frozenset(role_codes)
+    if roles & PURPOSE_ROLES.get(purpose, frozenset()):
+        return True
+    # Direct care: practitioners of health agencies too (GP, health visiting, hospital, MH).
+    return (
+        purpose == Purpose.DIRECT_CARE
+        and R.AGENCY_PRACTITIONER.value in roles
+        and agency_type in HEALTH_AGENCY_TYPES
+    )
+
+
+def may_break_glass(*, viewer: Practitioner) -> bool:
+    return _viewer_ok(viewer) and bool(viewer.role_codes & BREAK_GLASS_ROLES)
+
+
+def agreement_in_force_q(*, on: dt.date) -> Q:
+    """Agreements in force on a day: status in force and the day within start and end."""
+    return (
+        Q(status=AgreementStatus.IN_FORCE)
+        & Q(starts_on__lte=on)
+        & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+    )
+
+
+Limits = tuple[int | None, int | None, int | None]  # min age, max age, most recent N
+
+
+@dataclass(frozen=True)
+class AgreementRule:
+    """One agreement in force that joins the viewer's agency to others for the purpose."""
+
+    agreement_id: int
+    reference: str
+    legal_basis: str
+    category_ids: frozenset[int] | None  # None: every category
+    special_allowed: bool
+    consent_required: bool
+    parties: dict[int, Limits]  # every party agency (the viewer's too) -> its limits
+
+    def covers(self, item: Any) -> bool:
+        limits = self.parties.get(item.source_agency_id)
+        if limits is None:
+            return False
+        if self.category_ids is not None and item.category_id not in self.category_ids:
+            return False
+        if item.sensitivity == Sensitivity.RESTRICTED:
+            return False
+        if item.sensitivity == Sensitivity.SPECIAL and not self.special_allowed:
+            return False
+        if self.consent_required and item.consent != Consent.GIVEN:
+            return False
+        return _limits_hold(limits, item)
+
+    def q(self, *, exclude_agency: int | None) -> Q:
+        groups: dict[Limits, list[int]] = defaultdict(list)
+        for agency_id, limits in self.parties.items():
+            if agency_id != exclude_agency:
+                groups[limits].append(agency_id)
+        if not groups:
+            return Q(pk__in=[])
+        party_q = Q(pk__in=[])
+        for limits, agency_ids in sorted(groups.items(), key=lambda g: sorted(g[1])):
+            party_q |= Q(source_agency_id__in=sorted(agency_ids)) & _limits_q(limits)
+        q = party_q
+        if self.category_ids is not None:
+            q &= Q(category_id__in=sorted(self.category_ids))
+        if self.special_allowed:
+            q &= Q(sensitivity__in=[Sensitivity.STANDARD, Sensitivity.SPECIAL])
+        else:
+            q &= Q(sensitivity=Sensitivity.STANDARD)
+        if self.consent_required:
+            q &= Q(consent=Consent.GIVEN)
+        return q
+
+
+def _limits_hold(limits: Limits, item: Any) -> bool:
+    min_age, max_age, recent = limits
+    if min_age is not None and (item.subject_min_age is None or item.subject_min_age < min_age):
+        return False
+    if max_age is not None and (item.subject_max_age is None or item.subject_max_age > max_age):
+        return False
+    return not (recent is not None and (item.recency_rank is None or item.recency_rank > recent))
+
+
+def _limits_q(limits: Limits) -> Q:
+    min_age, max_age, recent = limits
+    q = Q()
+    if min_age is not None:
+        q &= Q(subject_min_age__isnull=False, subject_min_age__gte=min_age)
+    if max_age is not None:
+        q &= Q(subject_max_age__isnull=False, subject_max_age__lte=max_age)
+    if recent is not None:
+        q &= Q(recency_rank__isnull=False, recency_rank__lte=recent)
+    return q
+
+
+@dataclass(frozen=True)
+class PolicyContext:
+    """Everything about the viewer and this moment that the rules need, read once."""
+
+    agency_id: int | None
+    purpose: str
+    at: dt.datetime
+    reads_own: bool = False
+    purpose_allowed: bool = False
+    agreements: tuple[AgreementRule, ...] = ()
+    break_glass: dict[int, int] = field(default_factory=dict)  # person id -> grant id
+
+    @property
+    def other_agency_ids(self) -> frozenset[int]:
+        """Agencies joined to the viewer's by an agreement for this purpose."""
+        if not self.purpose_allowed:
+            return frozenset()
+        return frozenset(a for rule in self.agreements for a in rule.parties) - {
+            self.agency_id or 0
+        }
+
+
+def _viewer_ok(viewer: Practitioner) -> bool:
+    return bool(viewer.is_authenticated and viewer.is_active and viewer.agency_id is not None)
+
+
+def policy_context(
+    *, viewer: Practitioner, purpose: str, at: dt.datetime | None = None
+) -> PolicyContext:
+    """Read the agreements in force and the break-glass grants that apply to this viewer now."""
+    at = at or timezone.now()
+    agency_id = viewer.agency_id
+    if agency_id is None or not _viewer_ok(viewer) or purpose not in Purpose.values:
+        return PolicyContext(agency_id=None, purpose=purpose, at=at)
+    roles = viewer.role_codes
+    agency_type = viewer.agency.type if viewer.agency else ""
+    allowed = purpose_allowed(role_codes=roles, agency_type=agency_type, purpose=purpose)
+    rules: list[AgreementRule] = []
+    if allowed:
+        today = timezone.localdate(at)
+        agreements = (
+            Agreement.objects.filter(agreement_in_force_q(on=today))
+            .filter(party_rows__agency_id=agency_id)
+            .prefetch_related("party_rows", "categories")
+            .order_by("pk")
+        )
+        for agreement in agreements:
+            if purpose not in (agreement.purposes or []):
+                continue
+            categories = frozenset(c.pk for c in agreement.categories.all())
+            rules.append(
+                AgreementRule(
+                    agreement_id=agreement.pk,
+                    reference=agreement.reference,
+                    legal_basis=agreement.legal_basis,
+                    category_ids=categories or None,
+                    special_allowed=bool(agreement.article9),
+                    consent_required=agreement.rests_on_consent,
+                    parties={
+                        p.agency_id: (p.min_subject_age, p.max_subject_age, p.most_recent_limit)
+                        for p in agreement.party_rows.all()
+                    },
+                )
+            )
+    grants: dict[int, int] = {}
+    if roles & BREAK_GLASS_ROLES:
+        for grant_id, person_id in (
+            BreakGlassGrant.objects.filter(
+                practitioner_id=viewer.pk,
+                agency_id=agency_id,
+                purpose=purpose,
+                started_at__lte=at,
+                expires_at__gt=at,
+                ended_at__isnull=True,
+            )
+            .order_by("started_at", "pk")
+            .values_list("pk", "person_id")
+        ):
+            grants.setdefault(person_id, grant_id)
+    return PolicyContext(
+        agency_id=agency_id,
+        purpose=purpose,
+        at=at,
+        reads_own=bool(roles & READING_ROLES),
+        purpose_allowed=allowed,
+        agreements=tuple(rules),
+        break_glass=grants,
+    )
+
+
+def _decisions_for(ctx: PolicyContext, outcome: str) -> Any:
+    return ItemDecision.objects.filter(
+        to_agency_id=ctx.agency_id, purpose=ctx.purpose, outcome=outcome
+    )
+
+
+def _share_basis_q(ctx: PolicyContext) -> Q:
+    """Explicit shares still on a good basis: one-off (para 18) or an agreement in force."""
+    q = Q(agreement__isnull=True)
+    for rule in ctx.agreements:
+        q |= Q(agreement_id=rule.agreement_id, from_agency_id__in=sorted(rule.parties))
+    return q
+
+
+def item_filter_for(ctx: PolicyContext) -> Q:
+    """The SQL filter for a context (see the module's rules)."""
+    if ctx.agency_id is None:
         return Q(pk__in=[])
-    allowed = Q(source_agency_id=viewer.agency_id)
-    if purpose == Purpose.SAFEGUARDING_ENQUIRY and viewer.role_codes & MASH_ROLES:
-        partnership_id = viewer.agency.partnership_id if viewer.agency else None
-        if partnership_id is not None:
-            allowed |= Q(source_agency__partnership_id=partnership_id)
-    return allowed
+    q = Q(pk__in=[])
+    if ctx.reads_own:
+        q |= Q(source_agency_id=ctx.agency_id)
+    withheld = _decisions_for(ctx, Outcome.WITHHOLD).values("item_id")
+    if ctx.purpose_allowed:
+        shared = _decisions_for(ctx, Outcome.SHARE).filter(_share_basis_q(ctx))
+        q |= Q(pk__in=shared.values("item_id"))
+        if ctx.agreements:
+            by_agreement = Q(pk__in=[])
+            for rule in ctx.agreements:
+                by_agreement |= rule.q(exclude_agency=ctx.agency_id)
+            q |= by_agreement & ~Q(pk__in=withheld)
+    if ctx.break_glass:
+        through = InformationItem.persons.through
+        about = through.objects.filter(person_id__in=sorted(ctx.break_glass)).values(
+            "informationitem_id"
+        )
+        q |= Q(pk__in=about) & ~Q(sensitivity=Sensitivity.RESTRICTED) & ~Q(pk__in=withheld)
+    return q
 
 
-def decide(*, viewer: Practitioner, item: object, purpose: str) -> Decision:
+def item_filter(*, viewer: Practitioner, purpose: str, at: dt.datetime | None = None) -> Q:
+    """The SQL filter: items this viewer may see for this purpose, now."""
+    return item_filter_for(policy_context(viewer=viewer, purpose=purpose, at=at))
+
+
+def decide_for(ctx: PolicyContext, *, item: Any) -> Decision:
+    """Decide for one item under a context; agrees exactly with ``item_filter_for``."""
+    if ctx.agency_id is None:
+        return Decision(False, DENIED, "not signed in to an agency, or not a known purpose")
+    if item.source_agency_id == ctx.agency_id:
+        if ctx.reads_own:
+            return Decision(True, OWN_AGENCY, "the viewer's own agency holds it")
+        return Decision(False, DENIED, "the viewer's roles do not include reading items")
+    decision: ItemDecision | None = None
+    if ctx.purpose_allowed or ctx.break_glass:
+        decision = (
+            ItemDecision.objects.filter(
+                item_id=item.pk, to_agency_id=ctx.agency_id, purpose=ctx.purpose
+            )
+            .exclude(outcome=Outcome.WITHDRAWN)
+            .first()
+        )
+    withheld = decision is not None and decision.outcome == Outcome.WITHHOLD
+    reason = "the viewer's roles do not allow this purpose"
+    if ctx.purpose_allowed:
+        reason = "no agreement in force covers this item for this purpose"
+        if decision is not None and decision.outcome == Outcome.SHARE:
+            if decision.agreement_id is None:
+                return Decision(True, ONE_OFF_BASIS, f"shared by the owning agency ({decision.pk})")
+            for rule in ctx.agreements:
+                if rule.agreement_id == decision.agreement_id and decision.from_agency_id in (
+                    rule.parties
+                ):
+                    return Decision(
+                        True,
+                        rule.legal_basis,
+                        f"shared by the owning agency under {rule.reference}",
+                    )
+        if withheld:
+            reason = "the owning agency withheld it for this purpose"
+        else:
+            for rule in ctx.agreements:
+                if rule.covers(item):
+                    return Decision(True, rule.legal_basis, f"agreement {rule.reference}")
+            if item.sensitivity == Sensitivity.RESTRICTED:
+                reason = "restricted: shared only by an explicit decision of the owning agency"
+    if ctx.break_glass and item.sensitivity != Sensitivity.RESTRICTED and not withheld:
+        through = InformationItem.persons.through
+        person_ids = set(
+            through.objects.filter(informationitem_id=item.pk).values_list("person_id", flat=True)
+        )
+        for person_id in sorted(person_ids & set(ctx.break_glass)):
+            return Decision(
+                True, BREAK_GLASS_BASIS, f"break-glass grant {ctx.break_glass[person_id]}"
+            )
+    return Decision(False, DENIED, reason)
+
+
+def decide(
+    *, viewer: Practitioner, item: Any, purpose: str, at: dt.datetime | None = None
+) -> Decision:
     """Decide for one item, with the basis and reason; agrees with ``item_filter``."""
-    agency_id = getattr(item, "source_agency_id", None)
-    if not viewer.is_authenticated or not viewer.is_active or viewer.agency_id is None:
-        return Decision(False, DENIED, "not signed in to an agency")
-    if agency_id == viewer.agency_id:
-        return Decision(True, OWN_AGENCY, "the viewer's own agency holds it")
-    if purpose == Purpose.SAFEGUARDING_ENQUIRY and viewer.role_codes & MASH_ROLES:
-        item_partnership = getattr(getattr(item, "source_agency", None), "partnership_id", None)
-        viewer_partnership = viewer.agency.partnership_id if viewer.agency else None
-        if item_partnership is not None and item_partnership == viewer_partnership:
-            return Decision(True, MASH_PARTNERSHIP, "MASH safeguarding enquiry in the partnership")
-    return Decision(False, DENIED, "no rule allows this viewer to see it for this purpose")
+    return decide_for(policy_context(viewer=viewer, purpose=purpose, at=at), item=item)
+
+
+def agency_filter_for(ctx: PolicyContext) -> Q:
+    """Agencies whose records (of people) the viewer may see for the purpose."""
+    if ctx.agency_id is None:
+        return Q(pk__in=[])
+    q = Q(pk__in=[])
+    if ctx.reads_own:
+        q |= Q(pk=ctx.agency_id)
+    if ctx.other_agency_ids:
+        q |= Q(pk__in=sorted(ctx.other_agency_ids))
+    return q
 
 
 def agency_filter(*, viewer: Practitioner, purpose: str) -> Q:
-    """Agencies whose records (of people) this viewer may see for this purpose."""
-    if not viewer.is_authenticated or not viewer.is_active or viewer.agency_id is None:
+    return agency_filter_for(policy_context(viewer=viewer, purpose=purpose))
+
+
+def record_filter_for(ctx: PolicyContext) -> Q:
+    """Records (names, addresses) the viewer may see: agencies joined by an agreement for
+    the purpose, and every agency's records of a person under an active break-glass grant."""
+    if ctx.agency_id is None:
         return Q(pk__in=[])
-    allowed = Q(pk=viewer.agency_id)
-    if purpose == Purpose.SAFEGUARDING_ENQUIRY and viewer.role_codes & MASH_ROLES:
-        partnership_id = viewer.agency.partnership_id if viewer.agency else None
-        if partnership_id is not None:
-            allowed |= Q(partnership_id=partnership_id)
-    return allowed
+    q = Q(pk__in=[])
+    if ctx.reads_own:
+        q |= Q(agency_id=ctx.agency_id)
+    if ctx.other_agency_ids:
+        q |= Q(agency_id__in=sorted(ctx.other_agency_ids))
+    if ctx.break_glass:
+        q |= Q(person_id__in=sorted(ctx.break_glass))
+    return q

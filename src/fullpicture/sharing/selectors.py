@@ -18,30 +18,38 @@ from fullpicture.audit.services import ledger_record
 from fullpicture.partnerships.models import Agency, Practitioner
 from fullpicture.people.models import Person, Relationship, SourceRecord
 from fullpicture.sharing.models import InformationItem
-from fullpicture.sharing.policy import agency_filter, item_filter
+from fullpicture.sharing.policy import (
+    PolicyContext,
+    agency_filter_for,
+    item_filter_for,
+    policy_context,
+    record_filter_for,
+)
 
 
 class NotFound(Exception):
     """Raised for a missing record and for a denied one alike."""
 
 
-def items_visible_to(*, viewer: Practitioner, purpose: str) -> QuerySet[InformationItem]:
-    """THE selector for information items: every display of items starts here."""
-    return (
-        InformationItem.objects.filter(item_filter(viewer=viewer, purpose=purpose))
-        .select_related("source_agency", "category", "recorded_by")
-        .distinct()
+def _items_for(ctx: PolicyContext) -> QuerySet[InformationItem]:
+    # The policy filter uses no joins (only ``pk IN (subquery)``), so it adds no duplicates.
+    return InformationItem.objects.filter(item_filter_for(ctx)).select_related(
+        "source_agency", "category", "recorded_by"
     )
 
 
+def items_visible_to(*, viewer: Practitioner, purpose: str) -> QuerySet[InformationItem]:
+    """THE selector for information items: every display of items starts here."""
+    return _items_for(policy_context(viewer=viewer, purpose=purpose)).distinct()
+
+
 def agencies_visible_to(*, viewer: Practitioner, purpose: str) -> QuerySet[Agency]:
-    return Agency.objects.filter(agency_filter(viewer=viewer, purpose=purpose))
+    return Agency.objects.filter(agency_filter_for(policy_context(viewer=viewer, purpose=purpose)))
 
 
 def records_visible_to(*, viewer: Practitioner, purpose: str) -> QuerySet[SourceRecord]:
-    return SourceRecord.objects.filter(
-        agency__in=agencies_visible_to(viewer=viewer, purpose=purpose)
-    ).select_related("agency")
+    ctx = policy_context(viewer=viewer, purpose=purpose)
+    return SourceRecord.objects.filter(record_filter_for(ctx)).select_related("agency")
 
 
 def persons_visible_to(*, viewer: Practitioner, purpose: str) -> QuerySet[Person]:
@@ -157,14 +165,38 @@ class Chronology:
     agencies: list[Agency] = field(default_factory=list)
 
 
-def person_chronology(*, viewer: Practitioner, person: Person, purpose: str) -> Chronology:
-    """Every item about this person the viewer may see, in the order it happened."""
-    items = list(
-        items_visible_to(viewer=viewer, purpose=purpose)
-        .filter(persons=person)
-        .order_by("occurred_at", "id")
-    )
+def redact_protected_sources(*, items: Iterable[InformationItem], agency_id: int | None) -> None:
+    """Protect the source: outside the owning agency, who it came from is not shown."""
+    for item in items:
+        item.source_redacted = item.protect_source and item.source_agency_id != agency_id
+        if item.source_redacted:
+            item.source_description = ""
+
+
+def person_chronology(
+    *, viewer: Practitioner, person: Person, purpose: str, audit: bool = True
+) -> Chronology:
+    """Every item about this person the viewer may see, in the order it happened.
+
+    Audited as one ``view`` of the person's chronology carrying the item ids shown
+    (and the break-glass grant, when one is in play).
+    """
+    ctx = policy_context(viewer=viewer, purpose=purpose)
+    items = list(_items_for(ctx).filter(persons=person).order_by("occurred_at", "id"))
+    redact_protected_sources(items=items, agency_id=viewer.agency_id)
     agencies = sorted({i.source_agency for i in items}, key=lambda a: a.name)
+    if audit:
+        details: dict[str, object] = {"item_ids": [str(i.pk) for i in items]}
+        if person.pk in ctx.break_glass:
+            details["break_glass_grant"] = str(ctx.break_glass[person.pk])
+        ledger_record(
+            actor=viewer.actor,
+            action=Action.VIEW,
+            object_type="person_chronology",
+            object_id=person.pk,
+            purpose=purpose,
+            details=details,
+        )
     return Chronology(items=items, agencies=agencies)
 
 

@@ -1,5 +1,5 @@
-"""The first policy seam: own agency's items; MASH sees the partnership's for a safeguarding
-enquiry; everything else denied; the SQL filter and decide() agree."""
+"""The policy seam: own agency's items; MASH sees the agreement parties' items for the
+agreement's purposes; everything else denied; the SQL filter and decide() agree."""
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,7 +14,7 @@ from fullpicture.people.tests.factories import PersonFactory
 from fullpicture.sharing.models import InformationItem
 from fullpicture.sharing.policy import Purpose, decide
 from fullpicture.sharing.selectors import NotFound, access_person_by_id, items_visible_to
-from fullpicture.sharing.tests.factories import InformationItemFactory
+from fullpicture.sharing.tests.factories import AgreementFactory, InformationItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,11 @@ def test_practitioner_sees_only_own_agency(world):
         assert _visible(teacher, purpose) == {"SCH"}
 
 
-def test_mash_sees_partnership_only_for_safeguarding_enquiry(world):
+def test_mash_sees_the_agreement_parties_only_for_its_purposes(world):
+    AgreementFactory(
+        parties=[world["school"], world["police"], world["csc"]],
+        purposes=["safeguarding_enquiry"],
+    )
     mash = PractitionerFactory(agency=world["csc"], roles=["mash_practitioner"])
     assert _visible(mash, Purpose.SAFEGUARDING_ENQUIRY) == {"SCH", "POL", "CSC"}
     assert _visible(mash, Purpose.EARLY_HELP) == {"CSC"}
@@ -105,6 +109,7 @@ def test_a_read_fails_when_its_audit_event_cannot_be_written(world):
     from fullpicture.audit.tests.test_ledger import _RefuseInserts
 
     mash = PractitionerFactory(agency=world["csc"], roles=["mash_practitioner"])
+    AgreementFactory(parties=[world["school"], world["csc"]])
     with _RefuseInserts(), pytest.raises(DatabaseError):
         access_person_by_id(
             viewer=mash, person_id=world["child"].pk, purpose=Purpose.SAFEGUARDING_ENQUIRY

@@ -12,7 +12,7 @@ from fullpicture.partnerships.tests.factories import (
     PractitionerFactory,
 )
 from fullpicture.people.tests.factories import SourceRecordFactory
-from fullpicture.sharing.tests.factories import InformationItemFactory
+from fullpicture.sharing.tests.factories import AgreementFactory, InformationItemFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery"
@@ -28,6 +28,7 @@ def sharetown():
     SourceRecordFactory(agency=csc, given_name="Rosalind", family_name="Quill", person=child)
     InformationItemFactory(source_agency=school, persons=[child], summary="Late four days")
     InformationItemFactory(source_agency=csc, persons=[child], summary="Referral received")
+    AgreementFactory(parties=[school, csc], purposes=["safeguarding_enquiry"])
     return {"school": school, "csc": csc, "child": child}
 
 
@@ -83,7 +84,7 @@ def test_mash_sees_every_agency_for_a_safeguarding_enquiry(client, sharetown):
     assert "Late four days" in body
     assert "Referral received" in body
     assert "2 items from 2 agencies" in body
-    view = LedgerEvent.objects.get(action="view")
+    view = LedgerEvent.objects.get(action="view", object_type="person")
     assert view.object_id == str(sharetown["child"].pk)
     assert view.purpose == "safeguarding_enquiry"
     assert view.actor_agency == "CSC"

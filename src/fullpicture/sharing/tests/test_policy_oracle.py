@@ -1,0 +1,443 @@
+"""The oracle: in random worlds, the SQL filter = ``decide`` = an independent reference model.
+
+Each example builds a whole world (agencies, viewers with random roles, agreements with
+random statuses, dates, purposes, categories, consent basis, Article 9 conditions and
+party limits, items with random sensitivities, consents, paragraph 18 reasons and policy
+facts, explicit share/withhold/withdrawn decisions, break-glass grants), checks every
+(viewer, purpose, item) triple it asks about, and rolls the world back.
+
+The reference model below reads only the plain spec, never the database or the policy
+module, so a bug in the policy (or in how it reads the database) shows up as a
+disagreement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fullpicture.partnerships.models import Agency, Practitioner, Role
+from fullpicture.people.models import Person
+from fullpicture.sharing.models import (
+    Agreement,
+    AgreementParty,
+    BreakGlassGrant,
+    InformationItem,
+    ItemDecision,
+)
+from fullpicture.sharing.policy import decide, decide_for, item_filter_for, policy_context
+from fullpicture.vocabulary.models import ConcernCategory
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)
+TODAY = dt.date(2026, 6, 15)
+PURPOSES = [
+    "safeguarding_enquiry",
+    "strategy_discussion",
+    "direct_care",
+    "early_help",
+    "multi_agency_meeting",
+    "learning_review",
+    "subject_access",
+    "audit",
+]
+ROLES = [
+    "agency_practitioner",
+    "mash_practitioner",
+    "mash_manager",
+    "unscheduled_care_clinician",
+    "ig_lead",
+    "board_scrutineer",
+    "trainer",
+    "administrator",
+]
+# Weighted so that most examples exercise the interesting paths, not only denials.
+LIKELY_PURPOSES = st.sampled_from(
+    [*["safeguarding_enquiry"] * 4, *["early_help"] * 2, *["direct_care"] * 2, *PURPOSES]
+)
+LIKELY_ROLES = st.sampled_from(
+    [
+        *["mash_practitioner"] * 3,
+        *["mash_manager"] * 3,
+        *["agency_practitioner"] * 2,
+        *["unscheduled_care_clinician"] * 2,
+        *ROLES,
+    ]
+)
+AGENCY_TYPES = ["police", "gp", "school", "childrens_social_care", "acute_hospital", "housing"]
+CATEGORIES = 3  # the world uses the first three seeded categories
+
+# ---- the independent reference model -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgreementSpec:
+    parties: dict[int, tuple[int | None, int | None, int | None]]
+    purposes: frozenset[str]
+    categories: frozenset[int]
+    article9: bool
+    consent: bool
+    status: str
+    starts: int  # days from TODAY
+    ends: int | None
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    agency: int
+    category: int
+    sensitivity: str
+    consent: str
+    para18: str
+    min_age: int | None
+    max_age: int | None
+    rank: int | None
+    persons: frozenset[int]
+
+
+@dataclass(frozen=True)
+class DecisionSpec:
+    item: int
+    to: int
+    purpose: str
+    outcome: str
+    agreement: int | None
+
+
+@dataclass(frozen=True)
+class GrantSpec:
+    viewer: int
+    person: int
+    purpose: str
+    starts: int  # hours from NOW
+    expires: int
+    ended: bool
+
+
+@dataclass(frozen=True)
+class World:
+    agency_types: list[str]
+    viewers: list[tuple[int, frozenset[str]]]
+    agreements: list[AgreementSpec]
+    items: list[ItemSpec]
+    decisions: list[DecisionSpec]
+    grants: list[GrantSpec]
+    focus: str
+    purposes: list[str]  # the purposes each example asks about
+
+
+def reference(world: World, viewer: int, purpose: str, item_index: int) -> bool:
+    agency, roles = world.viewers[viewer]
+    item = world.items[item_index]
+    reading = roles & {
+        "agency_practitioner",
+        "mash_practitioner",
+        "mash_manager",
+        "unscheduled_care_clinician",
+        "ig_lead",
+    }
+    if not reading:
+        return False
+    if item.agency == agency:
+        return True
+    table = {
+        "safeguarding_enquiry": {"mash_practitioner", "mash_manager"},
+        "strategy_discussion": {"mash_practitioner", "mash_manager"},
+        "direct_care": {"unscheduled_care_clinician"},
+        "early_help": {"mash_practitioner", "mash_manager", "agency_practitioner"},
+        "multi_agency_meeting": {"mash_practitioner", "mash_manager", "agency_practitioner"},
+        "learning_review": {"ig_lead"},
+        "subject_access": {"ig_lead"},
+        "audit": {"ig_lead"},
+    }
+    allowed = bool(roles & table[purpose]) or (
+        purpose == "direct_care"
+        and "agency_practitioner" in roles
+        and world.agency_types[agency] in {"gp", "acute_hospital", "health_visiting"}
+    )
+    found = [
+        d
+        for d in world.decisions
+        if d.item == item_index and d.to == agency and d.purpose == purpose
+    ]
+    outcome = found[0].outcome if found else None
+
+    def applies(a: AgreementSpec) -> bool:
+        in_force = (
+            a.status == "in_force"
+            and TODAY + dt.timedelta(days=a.starts) <= TODAY
+            and (a.ends is None or TODAY + dt.timedelta(days=a.ends) >= TODAY)
+        )
+        return in_force and agency in a.parties and purpose in a.purposes
+
+    if allowed:
+        if outcome == "share":
+            basis = found[0].agreement
+            if basis is None:
+                return True
+            a = world.agreements[basis]
+            if applies(a) and item.agency in a.parties:
+                return True
+        if outcome != "withhold":
+            for a in world.agreements:
+                if not applies(a) or item.agency not in a.parties:
+                    continue
+                if a.categories and item.category not in a.categories:
+                    continue
+                if item.sensitivity == "restricted":
+                    continue
+                if item.sensitivity == "special" and not a.article9:
+                    continue
+                if a.consent and item.consent != "given":
+                    continue
+                low, high, recent = a.parties[item.agency]
+                if low is not None and (item.min_age is None or item.min_age < low):
+                    continue
+                if high is not None and (item.max_age is None or item.max_age > high):
+                    continue
+                if recent is not None and (item.rank is None or item.rank > recent):
+                    continue
+                return True
+    if roles & {"mash_manager", "unscheduled_care_clinician"}:
+        for g in world.grants:
+            if (
+                g.viewer == viewer
+                and g.purpose == purpose
+                and not g.ended
+                and g.starts <= 0 < g.expires
+                and g.person in item.persons
+                and item.sensitivity != "restricted"
+                and outcome != "withhold"
+            ):
+                return True
+    return False
+
+
+# ---- random worlds -------------------------------------------------------------------
+
+opt_age = st.one_of(st.none(), st.none(), st.integers(0, 30))
+
+
+@st.composite
+def worlds(draw: st.DrawFn) -> World:
+    n_agencies = draw(st.integers(2, 3))
+    focus = draw(LIKELY_PURPOSES)  # most agreements and decisions are about one purpose
+    agency_types = [draw(st.sampled_from(AGENCY_TYPES)) for _ in range(n_agencies)]
+    viewers = [
+        (
+            draw(st.integers(0, n_agencies - 1)),
+            frozenset(draw(st.sets(LIKELY_ROLES, min_size=1, max_size=2)))
+            | frozenset(draw(st.sets(st.sampled_from(ROLES), max_size=1))),
+        )
+        for _ in range(draw(st.integers(1, 2)))
+    ]
+    agreements = []
+    for _ in range(draw(st.integers(0, 4))):
+        party_ids = (
+            set(range(n_agencies))
+            if draw(st.booleans())
+            else draw(st.sets(st.integers(0, n_agencies - 1), min_size=1))
+        )
+        parties = {
+            a: (
+                draw(opt_age),
+                draw(opt_age),
+                draw(st.one_of(st.none(), st.integers(1, 4))),
+            )
+            if draw(st.integers(0, 2)) == 0
+            else (None, None, None)
+            for a in sorted(party_ids)
+        }
+        starts = draw(st.sampled_from([-30, -1, 0, 0, 1, 5]))
+        agreements.append(
+            AgreementSpec(
+                parties=parties,
+                purposes=frozenset(draw(st.sets(LIKELY_PURPOSES, max_size=2)) | {focus}),
+                categories=frozenset(draw(st.sets(st.integers(0, CATEGORIES - 1), max_size=2))),
+                article9=draw(st.booleans()),
+                consent=draw(st.booleans()),
+                status=draw(st.sampled_from([*["in_force"] * 5, "draft", "expired", "suspended"])),
+                starts=starts,
+                ends=draw(st.sampled_from([None, None, starts, -1, 0, 1, 30])),
+            )
+        )
+    items = [
+        ItemSpec(
+            agency=draw(st.integers(0, n_agencies - 1)),
+            category=draw(st.integers(0, CATEGORIES - 1)),
+            sensitivity=draw(st.sampled_from(["standard", "standard", "special", "restricted"])),
+            consent=draw(st.sampled_from(["given", "given", "refused", "not_sought"])),
+            para18=draw(st.sampled_from(["", "", "cannot_be_given", "would_prejudice"])),
+            min_age=draw(opt_age),
+            max_age=draw(opt_age),
+            rank=draw(st.one_of(st.none(), st.integers(1, 6))),
+            persons=frozenset(draw(st.sets(st.integers(0, 1), max_size=2))),
+        )
+        for _ in range(draw(st.integers(1, 8)))
+    ]
+    decisions: dict[tuple[int, int, str], DecisionSpec] = {}
+    for _ in range(draw(st.integers(0, 8))):
+        index = draw(st.integers(0, len(items) - 1))
+        to = draw(st.sampled_from([v[0] for v in viewers] + [draw(st.integers(0, n_agencies - 1))]))
+        if to == items[index].agency:
+            continue
+        purpose = draw(st.sampled_from([focus, focus, *PURPOSES]))
+        basis = (
+            draw(st.one_of(st.none(), st.integers(0, len(agreements) - 1))) if agreements else None
+        )
+        decisions[(index, to, purpose)] = DecisionSpec(
+            item=index,
+            to=to,
+            purpose=purpose,
+            outcome=draw(st.sampled_from(["share", "withhold", "withdrawn"])),
+            agreement=basis,
+        )
+    grants = [
+        GrantSpec(
+            viewer=draw(st.integers(0, len(viewers) - 1)),
+            person=draw(st.integers(0, 1)),
+            purpose=draw(LIKELY_PURPOSES),
+            starts=draw(st.sampled_from([-30, -1, 0, 1])),
+            expires=draw(st.sampled_from([-5, 0, 1, 24])),
+            ended=draw(st.booleans()),
+        )
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+    asked = sorted({focus} | draw(st.sets(st.sampled_from(PURPOSES), max_size=2)))
+    return World(
+        agency_types, viewers, agreements, items, list(decisions.values()), grants, focus, asked
+    )
+
+
+def materialise(world: World):
+    categories = list(ConcernCategory.objects.order_by("sort_order", "pk")[:CATEGORIES])
+    agencies = [
+        Agency.objects.create(code=f"W{n}", name=f"World agency {n}", type=t)
+        for n, t in enumerate(world.agency_types)
+    ]
+    persons = [Person.objects.create() for _ in range(2)]
+    roles = {r.code: r for r in Role.objects.all()}
+    viewers = []
+    for n, (agency, codes) in enumerate(world.viewers):
+        viewer = Practitioner.objects.create(username=f"world-viewer-{n}", agency=agencies[agency])
+        viewer.roles.set([roles[c] for c in codes])
+        viewers.append(viewer)
+    agreements = []
+    for n, a in enumerate(world.agreements):
+        agreement = Agreement.objects.create(
+            reference=f"W-{n}",
+            title="World agreement",
+            purposes=sorted(a.purposes),
+            article6="6_1_a" if a.consent else "6_1_e",
+            article9="9_2_g" if a.article9 else "",
+            rests_on_consent=a.consent,
+            status=a.status,
+            starts_on=TODAY + dt.timedelta(days=a.starts),
+            ends_on=None if a.ends is None else TODAY + dt.timedelta(days=a.ends),
+        )
+        for party, (low, high, recent) in a.parties.items():
+            AgreementParty.objects.create(
+                agreement=agreement,
+                agency=agencies[party],
+                min_subject_age=low,
+                max_subject_age=high,
+                most_recent_limit=recent,
+            )
+        agreement.categories.set([categories[c] for c in a.categories])
+        agreements.append(agreement)
+    items = []
+    for n, i in enumerate(world.items):
+        item = InformationItem.objects.create(
+            source_agency=agencies[i.agency],
+            category=categories[i.category],
+            summary=f"World item {n}",
+            occurred_at=NOW - dt.timedelta(days=n),
+            recorded_at=NOW - dt.timedelta(days=n),
+            sensitivity=i.sensitivity,
+            consent=i.consent,
+            paragraph18_reason=i.para18,
+            subject_min_age=i.min_age,
+            subject_max_age=i.max_age,
+            recency_rank=i.rank,
+        )
+        item.persons.set([persons[p] for p in i.persons])
+        items.append(item)
+    for d in world.decisions:
+        ItemDecision.objects.create(
+            item=items[d.item],
+            from_agency=agencies[world.items[d.item].agency],
+            to_agency=agencies[d.to],
+            purpose=d.purpose,
+            outcome=d.outcome,
+            agreement=None if d.agreement is None else agreements[d.agreement],
+            reason="world",
+            decided_by=viewers[0],
+            decided_at=NOW,
+        )
+    for g in world.grants:
+        BreakGlassGrant.objects.create(
+            practitioner=viewers[g.viewer],
+            agency_id=viewers[g.viewer].agency_id,  # type: ignore[misc]
+            person=persons[g.person],
+            purpose=g.purpose,
+            reason="world",
+            started_at=NOW + dt.timedelta(hours=g.starts),
+            expires_at=NOW + dt.timedelta(hours=g.expires),
+            ended_at=NOW if g.ended else None,
+        )
+    return viewers, items
+
+
+def _check(world: World, purposes: list[str], full_decide: bool) -> None:
+    with transaction.atomic():
+        viewers, items = materialise(world)
+        by_pk = {item.pk: n for n, item in enumerate(items)}
+        for v, viewer in enumerate(viewers):
+            for purpose in purposes:
+                ctx = policy_context(viewer=viewer, purpose=purpose, at=NOW)
+                sql = set(
+                    InformationItem.objects.filter(item_filter_for(ctx)).values_list(
+                        "pk", flat=True
+                    )
+                )
+                for item in items:
+                    expected = reference(world, v, purpose, by_pk[item.pk])
+                    decided = (
+                        decide(viewer=viewer, item=item, purpose=purpose, at=NOW)
+                        if full_decide
+                        else decide_for(ctx, item=item)
+                    )
+                    assert (item.pk in sql) == expected, (purpose, by_pk[item.pk], world)
+                    assert decided.allowed == expected, (purpose, by_pk[item.pk], decided, world)
+                    assert bool(decided.basis) == expected
+        transaction.set_rollback(True)
+
+
+ORACLE = settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@ORACLE
+@given(world=worlds())
+def test_sql_filter_decide_and_reference_agree(world):
+    _check(world, world.purposes, full_decide=False)
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(world=worlds())
+def test_public_decide_reads_the_same_facts(world):
+    """``decide`` (which reads its own context from the database) agrees too."""
+    _check(world, [world.focus], full_decide=True)
