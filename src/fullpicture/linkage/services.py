@@ -678,7 +678,10 @@ def review_decide(
             object_type="source_record",
             object_id=record.pk,
             reason_code=decision,
-            details={"with_record": str(candidate.pk), "person_id": str(record.person_id)},
+            details={
+                "with_record": str(candidate.pk),
+                "person_id": str(candidate.person_id if same_person else record.person_id),
+            },
         )
         if same_person:
             NotSamePerson.objects.filter(
