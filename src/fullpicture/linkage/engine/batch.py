@@ -14,6 +14,7 @@ and sent to REVIEW, so clusters cannot chain through one weak link.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Collection, Iterable, Mapping
 
 import jellyfish
@@ -266,7 +267,10 @@ def link_batch(
 
     # 1. Splink scores (only pairs touching a new record when running incrementally).
     new_mask = pd.Series(is_new)
+    t0 = time.perf_counter()
     pred = score_pairs(feats, model, new_mask=None if all(is_new) else new_mask)
+    log.info("Splink scoring took %.1f s", time.perf_counter() - t0)
+    t0 = time.perf_counter()
     if progress:
         progress(2, total_steps)
     veto = pair_vetoes(pred, model)
@@ -465,6 +469,7 @@ def link_batch(
                                   best_any.get(i)))
     if progress:
         progress(total_steps, total_steps)
+    log.info("clustering took %.1f s", time.perf_counter() - t0)
     counts: dict[str, int] = {}
     for a_ in out:
         counts[a_.outcome.value] = counts.get(a_.outcome.value, 0) + 1

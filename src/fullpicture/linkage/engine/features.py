@@ -42,6 +42,7 @@ FEATURES: tuple[str, ...] = (
     "upn",
     "pnc",
     "house_no",
+    "dob_year",
 )
 F = {name: i for i, name in enumerate(FEATURES)}
 
@@ -75,6 +76,7 @@ def record_features(rec: RecordIn) -> FeatureRow:
         clean_upn(rec.upn),
         clean_pnc_id(rec.pnc_id),
         house_number(akey),
+        dob_key(rec.date_of_birth)[:4],
     )
     return tuple(_none(v) for v in values)
 
@@ -151,7 +153,8 @@ def features_frame(records: Iterable[RecordIn] | pd.DataFrame) -> pd.DataFrame:
     out["nhs"] = _map_unique(raw["nhs_number"], clean_nhs_number)
     out["upn"] = _map_unique(raw["upn"], clean_upn)
     out["pnc"] = _map_unique(raw["pnc_id"], clean_pnc_id)
-    out["house_no"] = _map_unique(out["addr_key"], house_number)
+    out["house_no"] = _map_unique(out["addr_key"].fillna(""), house_number)
+    out["dob_year"] = out["dob"].str[:4]
     out = out[["unique_id", *FEATURES]].copy()
     for c in FEATURES:
         col = out[c].to_numpy(dtype=object)

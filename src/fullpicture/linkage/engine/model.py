@@ -14,14 +14,17 @@ from typing import Any
 
 import pandas as pd
 
-from .features import FeatureRow, as_features, features_frame
+from .features import FEATURES, FeatureRow, as_features, features_frame
 from .spec import (
     COMPARISONS,
     EM_BLOCKING,
+    MIN_RULE_PAIRS,
     PREDICT_BLOCKING,
+    RULE_PAIRS_PER_RECORD,
     VETOES,
     Comparison,
     blocking_sql,
+    rule_sides,
 )
 from .types import RecordIn, WaterfallStep
 
@@ -245,6 +248,7 @@ class LinkageModel:
         frame = as_features(records)
         frame = frame.assign(id_label=id_labels(frame))
         log.info("training linkage model on %d records", len(frame))
+        self.predict_blocking = choose_blocking(frame)
         settings = settings_dict([tuple(r) for r in self.predict_blocking])
         linker, _db = make_linker(frame, settings)
         steps = 2 + len(EM_BLOCKING) + 1
@@ -446,6 +450,49 @@ class LinkageModel:
             df = pd.DataFrame({col: list(table.keys()), f"tf_{col}": list(table.values())})
             sdf = db_api.register(df)
             linker.table_management.register_term_frequency_lookup(sdf, col)
+
+
+def rule_pair_counts(frame: pd.DataFrame, rules: Sequence[Sequence[str]]) -> list[int]:
+    """Pairs each blocking rule generates on ``frame`` (before de-duplication)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.register("t", frame[[c for c in frame.columns if c != "id_label"]])
+    out = []
+    for rule in rules:
+        left, right = rule_sides(rule)
+        if not set(left) | set(right) <= set(FEATURES):  # column names, never user text
+            raise ValueError(f"unknown column in blocking rule {rule}")
+        lk = ", ".join(left)
+        rk = ", ".join(right)
+        ln = " AND ".join(f"{c} IS NOT NULL" for c in left)
+        rn = " AND ".join(f"{c} IS NOT NULL" for c in right)
+        if left == right:
+            sql = (f"SELECT coalesce(sum(c * (c - 1) / 2), 0) FROM "  # noqa: S608
+                   f"(SELECT count(*) AS c FROM t WHERE {ln} GROUP BY {lk})")
+        else:
+            on = " AND ".join(f"a.k{i} = b.k{i}" for i in range(len(left)))
+            la = ", ".join(f"{c} AS k{i}" for i, c in enumerate(left))
+            ra = ", ".join(f"{c} AS k{i}" for i, c in enumerate(right))
+            sql = (f"SELECT coalesce(sum(a.c * b.c) / 2, 0) FROM "  # noqa: S608
+                   f"(SELECT {la}, count(*) AS c FROM t WHERE {ln} GROUP BY {lk}) a JOIN "
+                   f"(SELECT {ra}, count(*) AS c FROM t WHERE {rn} GROUP BY {rk}) b ON {on}")
+        out.append(int(con.execute(sql).fetchall()[0][0]))
+    con.close()
+    return out
+
+
+def choose_blocking(frame: pd.DataFrame) -> list[list[str]]:
+    """The prediction blocking rules this data can afford (see spec.PREDICT_BLOCKING)."""
+    budget = max(MIN_RULE_PAIRS, int(RULE_PAIRS_PER_RECORD * len(frame)))
+    chosen = []
+    for rule, n in zip(PREDICT_BLOCKING, rule_pair_counts(frame, PREDICT_BLOCKING),
+                       strict=True):
+        if n <= budget:
+            chosen.append(list(rule))
+        log.info("blocking rule %s: %d pairs%s", "+".join(rule), n,
+                 "" if n <= budget else " (skipped: over budget)")
+    return chosen
 
 
 def household_share(frame: pd.DataFrame) -> float:

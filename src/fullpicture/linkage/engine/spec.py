@@ -319,7 +319,17 @@ PREDICT_BLOCKING: tuple[tuple[str, ...], ...] = (
     ("house_no", "postcode"),
     ("dob", "house_no"),
     ("first_name=surname", "surname=first_name"),  # given name and surname swapped
+    ("first_name", "surname", "dob_year"),
+    ("first_name", "surname", "pc_district"),
+    ("dob",),
+    ("postcode",),
 )
+
+# A rule is used only if it generates at most this many pairs per record (or
+# MIN_RULE_PAIRS in all): wide rules help small or diverse data sets and would swamp
+# a large, repetitive one. The choice is made at training time and saved.
+RULE_PAIRS_PER_RECORD = 0.8
+MIN_RULE_PAIRS = 100_000
 
 # EM training blocks: never surname + address, which would teach the model that a
 # shared household means the same person.
