@@ -17,6 +17,7 @@ from django.db import transaction
 
 from fullpicture.audit.services import Actor
 from fullpicture.core.csvfile import read_rows
+from fullpicture.demo.sharing import sharetown_sharing_load
 from fullpicture.linkage.services import link_pending, records_import_file
 from fullpicture.partnerships.models import Agency, Partnership, Practitioner, Role
 from fullpicture.people.services import (
@@ -152,5 +153,6 @@ def sharetown_load(*, say: Callable[[str], None] = lambda _m: None) -> bool:
         for path in sorted((SHARETOWN / "items").glob("*.csv")):
             items = items_import_file(agency=agencies[path.stem], path=path, actor=ACTOR)
             say(f"Items {path.stem}: {items.created} created.")
+        sharetown_sharing_load(actor=ACTOR, say=say)  # agreements, shares, withholds, a request
         DemoLoad.objects.create(name=DEMO_NAME)
     return True

@@ -17,7 +17,7 @@ from fullpicture.audit.models import Action
 from fullpicture.audit.services import ledger_record
 from fullpicture.partnerships.models import Agency, Practitioner
 from fullpicture.people.models import Person, Relationship, SourceRecord
-from fullpicture.sharing.models import InformationItem
+from fullpicture.sharing.models import InformationItem, ItemDecision, Outcome, WithholdReason
 from fullpicture.sharing.policy import (
     PolicyContext,
     agency_filter_for,
@@ -252,3 +252,52 @@ def person_households(*, viewer: Practitioner, person: Person, purpose: str) -> 
     visible = persons_visible_to(viewer=viewer, purpose=purpose)
     members = visible.filter(households__members=person).exclude(pk=person.pk).distinct()
     return _summaries(members.order_by("pk"), viewer=viewer, purpose=purpose)
+
+
+@dataclass(frozen=True)
+class WithheldSummary:
+    """That an agency withheld N items about a person, and why (reason codes): never what."""
+
+    agency: Agency
+    count: int
+    reason_codes: tuple[str, ...]
+
+    @property
+    def reasons(self) -> list[str]:
+        return [WithholdReason(code).label for code in self.reason_codes]
+
+
+def person_withheld_summary(
+    *, viewer: Practitioner, person: Person, purpose: str
+) -> list[WithheldSummary]:
+    """Items about the person withheld from the viewer's agency for this purpose, per agency."""
+    ctx = policy_context(viewer=viewer, purpose=purpose)
+    if not ctx.purpose_allowed:
+        return []
+    rows = (
+        ItemDecision.objects.filter(
+            to_agency_id=ctx.agency_id,
+            purpose=purpose,
+            outcome=Outcome.WITHHOLD,
+            item__persons=person,
+        )
+        .values_list("from_agency_id", "item_id", "withhold_reason")
+        .distinct()
+    )
+    counts: dict[int, set[int]] = {}
+    codes: dict[int, set[str]] = {}
+    for agency_id, item_id, code in rows:
+        counts.setdefault(agency_id, set()).add(item_id)
+        codes.setdefault(agency_id, set()).add(code)
+    agencies = Agency.objects.in_bulk(list(counts))
+    return sorted(
+        (
+            WithheldSummary(
+                agency=agencies[a],
+                count=len(items),
+                reason_codes=tuple(sorted(codes[a])),
+            )
+            for a, items in counts.items()
+        ),
+        key=lambda s: s.agency.name,
+    )

@@ -1490,3 +1490,58 @@ def notification_mark_read(*, user: Practitioner, notification_ids: Sequence[int
     return Notification.objects.filter(
         recipient=user, pk__in=list(notification_ids), read_at__isnull=True
     ).update(read_at=timezone.now())
+
+
+def item_protect(
+    *,
+    user: Practitioner,
+    item_id: int,
+    protect_source: bool,
+    source_description: str = "",
+    paragraph18_reason: str = "",
+) -> InformationItem:
+    """The owning agency records an item's protections: protect the source, and which
+    paragraph 18 reason applies where consent is refused or not sought."""
+    from fullpicture.sharing.policy import READING_ROLES
+
+    agency_id = _require_role(user, *READING_ROLES, doing="change an item's protections")
+    if paragraph18_reason not in Paragraph18Reason.values:
+        raise SharingRefused("Choose a paragraph 18 reason from the list.")
+    with transaction.atomic():
+        item = (
+            InformationItem.objects.select_for_update()
+            .filter(pk=item_id, source_agency_id=agency_id)
+            .first()
+        )
+        if item is None:
+            raise SharingRefused("Only the agency that holds an item can change its protections.")
+        if paragraph18_reason and item.consent == Consent.GIVEN:
+            raise SharingRefused("Consent was given: no paragraph 18 reason is needed.")
+        item.protect_source = protect_source
+        item.source_description = source_description.strip()[:200]
+        item.paragraph18_reason = paragraph18_reason
+        item.save(update_fields=["protect_source", "source_description", "paragraph18_reason"])
+        ledger_record(
+            actor=user.actor,
+            action=Action.UPDATE,
+            object_type="information_item",
+            object_id=item.pk,
+            reason_code="protection",
+            details={"protect_source": protect_source, "paragraph18_reason": paragraph18_reason},
+        )
+    return item
+
+
+def item_ids_for_sources(*, agency: Agency, source_ids: Sequence[str]) -> list[int]:
+    """Resolve an agency's own item ids (as its feed names them) to hub ids, for loaders.
+
+    Raises ``SharingRefused`` naming the first id the agency has not sent.
+    """
+    found = dict(
+        InformationItem.objects.filter(source_agency=agency, source_id__in=list(source_ids))
+        .values_list("source_id", "pk")
+    )
+    missing = [s for s in source_ids if s not in found]
+    if missing:
+        raise SharingRefused(f"{agency.code} has no item '{missing[0]}'.")
+    return [found[s] for s in source_ids]

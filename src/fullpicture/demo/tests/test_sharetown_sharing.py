@@ -1,0 +1,116 @@
+"""Sharetown's agreements at work: the MASH sees the Walsh family across the partnership,
+minus what was withheld (counted, with reasons), with restricted items shared explicitly."""
+
+import pytest
+from django.core.management import call_command
+
+from fullpicture.audit.models import LedgerEvent
+from fullpicture.audit.selectors import ledger_verify
+from fullpicture.audit.triggers import drop_ledger_triggers
+from fullpicture.demo.services import sharetown_load
+from fullpicture.partnerships.models import Agency, Practitioner
+from fullpicture.people.models import SourceRecord
+from fullpicture.sharing.models import InformationRequest, ItemDecision, Outcome
+from fullpicture.sharing.selectors import (
+    items_visible_to,
+    person_chronology,
+    person_withheld_summary,
+)
+
+pytestmark = pytest.mark.django_db
+SE = "safeguarding_enquiry"
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        sharetown_load()
+        yield
+        drop_ledger_triggers()
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def _walsh(code: str, source_id: str):
+    return SourceRecord.objects.get(agency__code=code, source_id=source_id).person
+
+
+def test_mash_sees_the_walsh_family_from_every_sharetown_agency(loaded):
+    mash = Practitioner.objects.get(username="mash.practitioner")
+    katie = _walsh("SCSC", "1048823")
+    codes = {
+        i.source_agency.code
+        for i in person_chronology(viewer=mash, person=katie, purpose=SE, audit=False).items
+    }
+    holders = set(
+        SourceRecord.objects.filter(person=katie, agency__partnership__code="E06000999")
+        .exclude(agency__code="SSCP")
+        .values_list("agency__code", flat=True)
+    )
+    assert holders <= codes
+
+
+def test_restricted_police_items_are_seen_only_because_they_were_shared(loaded):
+    mash = Practitioner.objects.get(username="mash.practitioner")
+    visible = items_visible_to(viewer=mash, purpose=SE)
+    police = visible.filter(source_agency__code="STPOL", sensitivity="restricted")
+    shared = set(
+        ItemDecision.objects.filter(
+            from_agency__code="STPOL", outcome=Outcome.SHARE, purpose=SE
+        ).values_list("item_id", flat=True)
+    )
+    assert set(police.values_list("pk", flat=True)) == shared
+    assert len(shared) == 6
+
+
+def test_withheld_items_are_hidden_but_counted_with_reasons(loaded):
+    mash = Practitioner.objects.get(username="mash.practitioner")
+    katie = _walsh("SCSC", "1048823")
+    summary = {
+        (w.agency.code, w.count): w.reasons
+        for w in person_withheld_summary(viewer=mash, person=katie, purpose=SE)
+    }
+    assert ("STPOL", 1) in summary
+    assert summary[("STPOL", 1)] == ["Would prejudice an investigation"]
+    withheld = ItemDecision.objects.filter(outcome=Outcome.WITHHOLD, to_agency__code="SCSC")
+    visible = set(items_visible_to(viewer=mash, purpose=SE).values_list("pk", flat=True))
+    assert withheld.exists()
+    assert not visible & set(withheld.values_list("item_id", flat=True))
+
+
+def test_a_protected_source_is_redacted_outside_housing(loaded):
+    mash = Practitioner.objects.get(username="mash.practitioner")
+    housing = Practitioner.objects.get(username="housing.officer")
+    katie = _walsh("STH", "STH-20418")
+    theirs = [
+        i
+        for i in person_chronology(viewer=mash, person=katie, purpose=SE, audit=False).items
+        if i.source_id == "HSG-251009"
+    ]
+    ours = [
+        i
+        for i in person_chronology(viewer=housing, person=katie, purpose=SE, audit=False).items
+        if i.source_id == "HSG-251009"
+    ]
+    assert theirs[0].source_redacted
+    assert theirs[0].source_description == ""
+    assert ours[0].source_description == "Anonymous neighbour"
+
+
+def test_the_request_and_its_answers_are_in_the_ledger_and_it_verifies(loaded):
+    request = InformationRequest.objects.get()
+    answered = {r.agency.code: r.answered_at is not None for r in request.recipients.all()}
+    assert answered == {"SDAS": True, "SMHT": True, "STPOL": False}
+    actions = set(LedgerEvent.objects.values_list("action", flat=True))
+    assert {"share", "withhold", "request", "answer", "create"} <= actions
+    assert ledger_verify().ok
+
+
+def test_police_information_for_meetings_is_about_adults_only(loaded):
+    housing = Practitioner.objects.get(username="housing.officer")
+    police = Agency.objects.get(code="STPOL")
+    items = items_visible_to(viewer=housing, purpose="multi_agency_meeting").filter(
+        source_agency=police
+    )
+    assert items.exists()
+    assert not items.filter(subject_min_age__lt=18).exists()
+    assert not items.filter(recency_rank__gt=3).exists()
