@@ -218,6 +218,12 @@ class AgencyQuality:
         return 100.0 * count / self.records if self.records else 0.0
 
     @property
+    def pct(self) -> dict[str, float]:
+        """Each count as a percentage of the agency's records (for templates)."""
+        names = ("valid_nhs", "by_identifier", "by_model", "by_reviewer", "in_review", "new")
+        return {name: self.percent(getattr(self, name)) for name in names}
+
+    @property
     def matched_percent(self) -> float:
         return self.percent(self.matched)
 

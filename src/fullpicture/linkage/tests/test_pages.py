@@ -1,0 +1,194 @@
+"""The review and match-quality pages through the test client: reviewers only,
+partnership-scoped, the same 404 for everyone else, decisions and conflicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from fullpicture.audit.models import LedgerEvent
+from fullpicture.linkage.models import NotSamePerson, Outcome, RecordLink
+from fullpicture.linkage.tests.factories import RecordLinkFactory
+from fullpicture.partnerships.tests.factories import (
+    AgencyFactory,
+    PartnershipFactory,
+    PractitionerFactory,
+)
+from fullpicture.people.models import SourceRecord
+from fullpicture.people.tests.factories import PersonFactory, SourceRecordFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    partnership = PartnershipFactory()
+    gp = AgencyFactory(code="GP", name="Riverside GP", type="gp", partnership=partnership)
+    police = AgencyFactory(
+        code="POL", name="Testshire Police", type="police", partnership=partnership
+    )
+    born = dt.date(2016, 5, 9)
+    x = PersonFactory()
+    a1 = SourceRecordFactory(
+        agency=gp,
+        person=x,
+        given_name="Amelia",
+        family_name="Brown",
+        date_of_birth=born,
+        source_id="G-1",
+    )
+    b1 = SourceRecordFactory(
+        agency=police,
+        person=x,
+        given_name="Amelia",
+        family_name="Brown",
+        date_of_birth=born,
+        source_id="P-1",
+    )
+    RecordLinkFactory(record=a1, by_nhs_number=True)
+    RecordLinkFactory(record=b1)
+    r = SourceRecordFactory(
+        agency=police,
+        given_name="Emilia",
+        family_name="Brown",
+        date_of_birth=born,
+        source_id="P-2",
+    )
+    RecordLinkFactory(record=r, review=True, review_with=a1)
+    manager = PractitionerFactory(agency=gp, roles=["mash_manager"])
+    elsewhere = PractitionerFactory(
+        agency=AgencyFactory(partnership=PartnershipFactory()), roles=["mash_manager"]
+    )
+    teacher = PractitionerFactory(agency=gp, roles=["agency_practitioner", "mash_practitioner"])
+    return {
+        "x": x,
+        "a1": a1,
+        "b1": b1,
+        "r": r,
+        "manager": manager,
+        "elsewhere": elsewhere,
+        "teacher": teacher,
+    }
+
+
+URLS = [
+    "/linkage/review/",
+    "/linkage/review/{r}/",
+    "/linkage/persons/{x}/",
+    "/linkage/persons/{x}/merge/",
+    "/linkage/quality/",
+]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_only_reviewers_get_the_pages_and_others_get_the_same_404(client, world, url):
+    url = url.format(r=world["r"].pk, x=world["x"].pk)
+    client.force_login(world["teacher"])
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Emilia" not in response.content.decode()
+    client.force_login(world["manager"])
+    assert client.get(url).status_code == 200
+
+
+def test_a_reviewer_in_another_partnership_sees_no_case(client, world):
+    client.force_login(world["elsewhere"])
+    queue = client.get("/linkage/review/").content.decode()
+    assert "P-2" not in queue
+    assert "0 cases waiting" in queue
+    assert client.get(f"/linkage/review/{world['r'].pk}/").status_code == 404
+    assert client.get(f"/linkage/persons/{world['x'].pk}/").status_code == 404
+
+
+def test_deciding_a_case_and_a_second_decision_gets_a_clear_message(client, world):
+    r = world["r"]
+    client.force_login(world["manager"])
+    page = client.get(f"/linkage/review/{r.pk}/").content.decode()
+    assert "Emilia" in page
+    assert "Amelia" in page
+    assert 'id="waterfall"' in page
+    view = LedgerEvent.objects.filter(action="view", object_type="review_case").get()
+    assert view.details == {"record_ids": [str(r.pk), str(world["a1"].pk)]}
+
+    missing = client.post(f"/linkage/review/{r.pk}/", {"version": "1"})
+    body = missing.content.decode()
+    assert "Select whether these records are the same person" in body
+    assert "Enter the reason for your decision" in body
+    assert "<title>Error:" in body
+
+    done = client.post(
+        f"/linkage/review/{r.pk}/",
+        {"version": "1", "decision": "not_same", "reason": "different mother"},
+        follow=True,
+    )
+    assert "the records will be kept apart" in done.content.decode()
+    assert NotSamePerson.objects.count() == 1
+    again = client.post(
+        f"/linkage/review/{r.pk}/",
+        {"version": "1", "decision": "same", "reason": "I think they are"},
+        follow=True,
+    )
+    assert "already been decided" in again.content.decode()
+    assert RecordLink.objects.get(record=r).outcome == Outcome.NEW_PERSON
+
+
+def test_a_stale_decision_is_refused_with_a_message(client, world):
+    r = world["r"]
+    link = RecordLink.objects.get(record=r)
+    link.version = 2
+    link.save()  # someone else touched the case after the page was drawn
+    client.force_login(world["manager"])
+    response = client.post(
+        f"/linkage/review/{r.pk}/",
+        {"version": "1", "decision": "same", "reason": "same"},
+        follow=True,
+    )
+    assert "Someone else changed these records" in response.content.decode()
+    assert RecordLink.objects.get(record=r).outcome == Outcome.REVIEW
+
+
+def test_split_undo_and_merge_through_the_person_page(client, world):
+    x, b1 = world["x"], world["b1"]
+    client.force_login(world["manager"])
+    page = client.get(f"/linkage/persons/{x.pk}/")
+    token = page.context["person"].token
+    response = client.post(
+        f"/linkage/persons/{x.pk}/",
+        {"action": "split", "records": [str(b1.pk)], "token": token, "reason": "two people"},
+    )
+    assert response.status_code == 302
+    b1.refresh_from_db()
+    assert b1.person_id != x.pk
+    other = b1.person_id
+    compare = client.get(f"/linkage/persons/{x.pk}/merge/", {"other": str(other)})
+    assert "P-1" in compare.content.decode()
+    client.post(
+        f"/linkage/persons/{x.pk}/merge/",
+        {
+            "other": str(other),
+            "token": compare.context["keep"].token,
+            "other_token": compare.context["other"].token,
+            "reason": "same after all",
+        },
+    )
+    b1.refresh_from_db()
+    assert b1.person_id == x.pk
+    link = RecordLink.objects.get(record=b1)
+    client.post(
+        f"/linkage/persons/{x.pk}/",
+        {"action": "unlink", "record": f"{b1.pk}:{link.version}", "reason": "wrong man"},
+    )
+    b1.refresh_from_db()
+    assert b1.person_id != x.pk
+    assert SourceRecord.objects.filter(person=x).count() == 1
+    actions = set(LedgerEvent.objects.values_list("action", flat=True))
+    assert {"split", "merge", "unlink"} <= actions
+
+
+def test_quality_page_marks_each_agencys_feed(client, world):
+    client.force_login(world["manager"])
+    body = client.get("/linkage/quality/").content.decode()
+    assert "Riverside GP" in body
+    assert "Testshire Police" in body
+    assert "Not ready" in body  # a police record awaiting review keeps the police feed below 95 %
