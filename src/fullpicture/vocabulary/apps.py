@@ -1,4 +1,3 @@
-from importlib import import_module
 from typing import Any
 
 from django.apps import AppConfig
@@ -6,19 +5,9 @@ from django.db.models.signals import post_migrate
 
 
 def _seed_categories(sender: Any, using: str = "default", **kwargs: Any) -> None:
-    from fullpicture.vocabulary.models import ConcernCategory
+    from fullpicture.vocabulary.services import vocabulary_seed
 
-    seed = import_module("fullpicture.vocabulary.migrations.0002_seed_categories")
-    for order, (slug, name, codes, definition) in enumerate(seed.CATEGORIES):
-        ConcernCategory.objects.using(using).get_or_create(
-            slug=slug,
-            defaults={
-                "name": name,
-                "cin_factor_codes": codes,
-                "definition": definition,
-                "sort_order": order,
-            },
-        )
+    vocabulary_seed(using=using)
 
 
 class VocabularyConfig(AppConfig):
