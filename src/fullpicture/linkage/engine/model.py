@@ -228,6 +228,7 @@ class LinkageModel:
         em_max_pairs: float | None = 2e6,
         deterministic_recall: float = 0.8,
         household_guards: bool | str = "auto",
+        max_train_records: int | None = 250_000,
         progress: Progress = None,
     ) -> LinkageModel:
         """Estimate the model from records (no labels): the prior from a deterministic
@@ -245,10 +246,17 @@ class LinkageModel:
         from splink import block_on
 
         t0 = time.perf_counter()
-        frame = as_features(records)
+        full = as_features(records)
+        n_full = len(full)
+        # Parameters are estimated on a random sample (u is sampled anyway, and a few
+        # hundred thousand records give plenty of identifier-labelled pairs); the prior
+        # is rescaled to the full size, blocking and tf tables use every record.
+        frame = full
+        if max_train_records and n_full > max_train_records:
+            frame = full.sample(max_train_records, random_state=seed)
         frame = frame.assign(id_label=id_labels(frame))
         log.info("training linkage model on %d records", len(frame))
-        self.predict_blocking = choose_blocking(frame)
+        self.predict_blocking = choose_blocking(full)
         settings = settings_dict([tuple(r) for r in self.predict_blocking])
         linker, _db = make_linker(frame, settings)
         steps = 2 + len(EM_BLOCKING) + 1
@@ -293,18 +301,21 @@ class LinkageModel:
                     max_pairs=em_max_pairs if len(frame) > 200_000 else None,
                 )
                 tick()
-        self.settings = smooth_parameters(linker.misc.save_model_to_json())
+        trained = linker.misc.save_model_to_json()
+        if len(frame) < n_full:
+            trained["probability_two_random_records_match"] *= (len(frame) - 1) / (n_full - 1)
+        self.settings = smooth_parameters(trained)
         linker, _db = make_linker(frame.iloc[:2], self.settings)
         self.tf_tables = {}
         for col in TF_COLUMNS:
-            counts = frame[col].dropna().value_counts()
+            counts = full[col].dropna().value_counts()
             total = float(counts.sum()) or 1.0
             self.tf_tables[col] = {str(k): float(v) / total for k, v in counts.items()}
         self._read_weights(linker)
         tick()
         del _db
         self.trained_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-        self.training_records = len(frame)
+        self.training_records = n_full
         self.training_seconds = round(time.perf_counter() - t0, 2)
         self._compiled = None
         log.info("trained in %.1f s", self.training_seconds)
