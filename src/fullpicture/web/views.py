@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth import views as auth_views
@@ -101,9 +102,18 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
             "chronology": chronology,
             "ties": person_relationships(viewer=viewer, person=person, purpose=purpose),
             "household": person_households(viewer=viewer, person=person, purpose=purpose),
+            "address_history": _address_history(summary.records),
             "purpose": purpose,
             "purpose_label": Purpose(purpose).label,
         },
+    )
+
+
+def _address_history(records: list[Any]) -> list[Any]:
+    """The addresses the agencies hold (records the viewer may see), oldest first."""
+    return sorted(
+        (r for r in records if r.address or r.postcode),
+        key=lambda r: (r.recorded_at is None, r.recorded_at or dt.date.min, r.agency.name),
     )
 
 

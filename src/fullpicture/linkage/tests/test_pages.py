@@ -192,3 +192,30 @@ def test_quality_page_marks_each_agencys_feed(client, world):
     assert "Riverside GP" in body
     assert "Testshire Police" in body
     assert "Not ready" in body  # a police record awaiting review keeps the police feed below 95 %
+
+
+def test_the_person_page_lists_addresses_across_sources_oldest_first(client, world):
+    """Through the policy point: a GP practitioner sees only the GP's own addresses."""
+    gp = world["a1"].agency
+    x = world["x"]
+    SourceRecord.objects.filter(pk=world["a1"].pk).update(
+        address="12 Acacia Avenue", postcode="TS1 2AB", recorded_at=dt.date(2024, 3, 1)
+    )
+    SourceRecordFactory(
+        agency=gp,
+        person=x,
+        source_id="G-0",
+        address="3 Old Road",
+        postcode="TS9 9ZZ",
+        recorded_at=dt.date(2021, 1, 5),
+    )
+    SourceRecord.objects.filter(pk=world["b1"].pk).update(
+        address="Police-only address", recorded_at=dt.date(2022, 6, 1)
+    )
+    gp_practitioner = PractitionerFactory(agency=gp, roles=["agency_practitioner"])
+    client.force_login(gp_practitioner)
+    body = client.get(f"/people/{x.pk}/", {"purpose": "direct_care"}).content.decode()
+    history = body[body.index('id="address-history"') :]
+    history = history[: history.index("</table>")]
+    assert history.index("3 Old Road") < history.index("12 Acacia Avenue")
+    assert "Police-only address" not in body
