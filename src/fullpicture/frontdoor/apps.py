@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class FrontdoorConfig(AppConfig):
+    name = "fullpicture.frontdoor"
+    label = "frontdoor"
+    verbose_name = "Front door"
+    default_auto_field = "django.db.models.BigAutoField"
