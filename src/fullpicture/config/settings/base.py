@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "fullpicture.people",
     "fullpicture.linkage",
     "fullpicture.sharing",
+    "fullpicture.frontdoor",
+    "fullpicture.api",
     "fullpicture.governance",
     "fullpicture.web",
     "fullpicture.demo",
