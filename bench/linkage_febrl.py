@@ -32,7 +32,11 @@ def true_pairs(a: pd.DataFrame, b: pd.DataFrame) -> set[tuple[str, str]]:
     na = {r: r.split("-")[1] for r in a["rec_id"]}
     nb = {r: r.split("-")[1] for r in b["rec_id"]}
     by_num = {v: k for k, v in na.items()}
-    return {tuple(sorted((by_num[v], k))) for k, v in nb.items() if v in by_num}  # type: ignore[misc]
+    return {_pair(by_num[v], k) for k, v in nb.items() if v in by_num}
+
+
+def _pair(x: str, y: str) -> tuple[str, str]:
+    return (x, y) if x <= y else (y, x)
 
 
 def _dob(v: Any) -> str:
@@ -104,7 +108,7 @@ def run_plain(a: pd.DataFrame, b: pd.DataFrame) -> tuple[set[tuple[str, str]], f
         link_type="link_only",
         blocking_rules_to_generate_predictions=[
             block_on("given_name", "surname"),
-            "l.given_name = r.surname AND l.surname = r.given_name",
+            {"blocking_rule": "l.given_name = r.surname AND l.surname = r.given_name"},
             block_on("date_of_birth"),
             block_on("postcode"),
             block_on("street_number", "address_1"),
@@ -133,9 +137,8 @@ def run_plain(a: pd.DataFrame, b: pd.DataFrame) -> tuple[set[tuple[str, str]], f
         block_on("date_of_birth"))
     pred = linker.inference.predict(threshold_match_probability=0.5).as_pandas_dataframe()
     elapsed = time.perf_counter() - t0
-    pairs = {tuple(sorted((x, y))) for x, y in zip(pred.unique_id_l, pred.unique_id_r,
-                                                   strict=True)}
-    return pairs, elapsed  # type: ignore[return-value]
+    pairs = {_pair(x, y) for x, y in zip(pred.unique_id_l, pred.unique_id_r, strict=True)}
+    return pairs, elapsed
 
 
 def main() -> None:

@@ -108,7 +108,9 @@ def run_plain(data: Path, upper: float) -> dict[str, Any]:
     clus = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, upper)
     cdf = clus.as_pandas_dataframe()[["unique_id", "cluster_id"]]
     elapsed = time.perf_counter() - t0
-    out = evaluate(cdf["unique_id"].tolist(), cdf["cluster_id"].astype(str).tolist(), truth)
+    out: dict[str, Any] = dict(
+        evaluate(cdf["unique_id"].tolist(), cdf["cluster_id"].astype(str).tolist(), truth)
+    )
     out.update(records=len(recs), wall_s=elapsed, peak_mb=peak_rss_mb(), review_share=0.0)
     return out
 
@@ -126,7 +128,7 @@ def run_engine(data: Path, upper: float) -> dict[str, Any]:
     t_train = time.perf_counter()
     res = link_batch(feats, model=model)
     elapsed = time.perf_counter() - t0
-    out = evaluate([a.key for a in res], [a.cluster for a in res], truth)
+    out: dict[str, Any] = dict(evaluate([a.key for a in res], [a.cluster for a in res], truth))
     review = sum(1 for a in res if a.outcome.value == "review")
     methods: dict[str, int] = {}
     for a in res:

@@ -249,8 +249,8 @@ class LinkageModel:
         full = as_features(records)
         n_full = len(full)
         # Parameters are estimated on a random sample (u is sampled anyway, and a few
-        # hundred thousand records give plenty of identifier-labelled pairs); the prior
-        # is rescaled to the full size, blocking and tf tables use every record.
+        # hundred thousand records give plenty of identifier-labelled pairs); blocking
+        # and tf tables use every record.
         frame = full
         if max_train_records and n_full > max_train_records:
             frame = full.sample(max_train_records, random_state=seed)
@@ -301,10 +301,9 @@ class LinkageModel:
                     max_pairs=em_max_pairs if len(frame) > 200_000 else None,
                 )
                 tick()
-        trained = linker.misc.save_model_to_json()
-        if len(frame) < n_full:
-            trained["probability_two_random_records_match"] *= (len(frame) - 1) / (n_full - 1)
-        self.settings = smooth_parameters(trained)
+        # A uniform sample of records keeps the share of matching pairs, so the prior
+        # estimated on the sample holds for the full data as it is.
+        self.settings = smooth_parameters(linker.misc.save_model_to_json())
         linker, _db = make_linker(frame.iloc[:2], self.settings)
         self.tf_tables = {}
         for col in TF_COLUMNS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -42,8 +43,8 @@ class Matcher:
         sides = [rule_sides(rule) for rule in model.predict_blocking]
         self.rules = [tuple(F[c] for c in right) for _left, right in sides]
         self.lookup_rules = [tuple(F[c] for c in left) for left, _right in sides]
-        self.index: list[dict[int, int | list[int]]] = [{} for _ in self.rules]
-        self.id_index: dict[str, dict[str, int | list[int]]] = {c: {} for c, _ in _IDS}
+        self.index: list[dict[Any, int | list[int]]] = [{} for _ in self.rules]
+        self.id_index: dict[str, dict[Any, int | list[int]]] = {c: {} for c, _ in _IDS}
         self.keys: list[str] = []
         self.rows: list[FeatureRow] = []
         self.cluster_of: list[str] = []
@@ -205,7 +206,7 @@ class Matcher:
         return res
 
 
-def _push(d: dict, key: object, i: int) -> None:  # type: ignore[type-arg]
+def _push(d: dict[Any, int | list[int]], key: object, i: int) -> None:
     cur = d.get(key)
     if cur is None:
         d[key] = i

@@ -260,8 +260,8 @@ class _People:
         offender = (self.age >= 12) & (rng.random(self.n) < np.where(self.age >= 18, 0.07, 0.03))
         self.offender = offender
         years = rng.integers(1995, 2026, self.n)
-        for i in np.flatnonzero(offender):
-            self.pnc[i] = make_pnc_id(int(years[i]), int(i))
+        for j in np.flatnonzero(offender).tolist():
+            self.pnc[j] = make_pnc_id(int(years[j]), j)
         self.maiden = [
             s_names[int(rng.integers(0, len(s_names)))]
             if (sex[i] == "F" and role[i] == "adult" and rng.random() < 0.3) else ""

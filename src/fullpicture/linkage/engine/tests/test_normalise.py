@@ -18,7 +18,7 @@ from fullpicture.linkage.engine.normalise import (
     split_given,
     surname_key,
 )
-from fullpicture.linkage.engine.spec import DOB, FIRST_NAME
+from fullpicture.linkage.engine.spec import DOB, FIRST_NAME, Comparison
 from fullpicture.linkage.engine.types import RecordIn
 
 
@@ -74,10 +74,9 @@ def test_dates_and_swaps() -> None:
     assert not dob_swapped("2015-03-04", "2016-04-03")
 
 
-def _level(comp: object, a: RecordIn, b: RecordIn) -> str:
+def _level(comp: Comparison, a: RecordIn, b: RecordIn) -> str:
     x, y = record_features(a), record_features(b)
-    levels = comp.levels  # type: ignore[attr-defined]
-    return str(next(lv.label for lv in levels if lv.pred(x, y)))
+    return next(lv.label for lv in comp.levels if lv.pred(x, y))
 
 
 def test_swapped_day_month_is_a_comparison_not_a_rewrite() -> None:
