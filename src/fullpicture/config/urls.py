@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="web:login", query_string=True)),
     path("admin/", admin.site.urls),
     path("governance/", include("fullpicture.governance.urls")),
+    path("meetings/", include("fullpicture.meetings.urls")),
     path("vocabulary/", include("fullpicture.vocabulary.urls")),
     path("linkage/", include("fullpicture.linkage.urls")),
     path("", include("fullpicture.web.urls")),

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "fullpicture.people",
     "fullpicture.linkage",
     "fullpicture.sharing",
+    "fullpicture.meetings",
     "fullpicture.frontdoor",
     "fullpicture.api",
     "fullpicture.governance",
