@@ -12,6 +12,8 @@ urlpatterns = [
     path("meetings/", include("fullpicture.meetings.urls")),
     path("vocabulary/", include("fullpicture.vocabulary.urls")),
     path("linkage/", include("fullpicture.linkage.urls")),
+    path("alerts/", include("fullpicture.alerts.urls")),
+    path("", include("fullpicture.alerts.api_urls")),  # /fhir/CareTeam, /api/alerts/...
     path("", include("fullpicture.web.urls")),
 ]
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
+from fullpicture.alerts.services import alerts_demo_load
 from fullpicture.audit.services import Actor
 from fullpicture.core.csvfile import read_rows
 from fullpicture.demo.sharing import sharetown_sharing_load
@@ -154,5 +155,6 @@ def sharetown_load(*, say: Callable[[str], None] = lambda _m: None) -> bool:
             items = items_import_file(agency=agencies[path.stem], path=path, actor=ACTOR)
             say(f"Items {path.stem}: {items.created} created.")
         sharetown_sharing_load(actor=ACTOR, say=say)  # agreements, shares, withholds, a request
+        alerts_demo_load(say=say)
         DemoLoad.objects.create(name=DEMO_NAME)
     return True

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     # Full Picture's apps, floor by floor (docs/decisions/0001-apps-and-floors.md)
     "fullpicture.audit",
     "fullpicture.partnerships",
@@ -41,6 +43,7 @@ INSTALLED_APPS = [
     "fullpicture.people",
     "fullpicture.linkage",
     "fullpicture.sharing",
+    "fullpicture.alerts",
     "fullpicture.meetings",
     "fullpicture.frontdoor",
     "fullpicture.api",
@@ -193,6 +196,10 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "web:oidc_callback"
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = HOME / "outbox"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="fullpicture@localhost")
+
+# Background tasks (django-tasks): a queue in the database, worked by
+# `fullpicture db_worker`. docs/decisions/0043-alert-rules-as-data-and-tasks.md
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Full Picture's own settings
 FULLPICTURE_HOME = HOME

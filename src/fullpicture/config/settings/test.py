@@ -13,3 +13,4 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["*"]
 FULLPICTURE_REQUIRE_2FA = False  # tests that need it switch it on
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,43 @@
+"""``fullpicture import-cin --agency CODE FILE.xml``: child protection plans (CIN census)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from fullpicture.alerts.services import cin_import
+from fullpicture.audit.services import Actor
+from fullpicture.core.csvfile import ImportRejected
+from fullpicture.partnerships.models import Agency
+
+
+class Command(BaseCommand):
+    help = "Import child protection plans from a children in need census XML file."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--agency", required=True, help="The local authority's children's social care code."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        agency = Agency.objects.filter(code=options["agency"]).first()
+        if agency is None:
+            raise CommandError(f"unknown agency '{options['agency']}'")
+        try:
+            result = cin_import(
+                agency=agency, path=options["file"], actor=Actor.system("import-cin")
+            )
+        except ImportRejected as exc:
+            raise CommandError(
+                f"nothing was stored; {len(exc.errors)} problem(s):\n"
+                + "\n".join(f"  {e}" for e in exc.errors)
+            ) from exc
+        for warning in result.warnings:
+            self.stderr.write(f"warning: {warning}")
+        self.stdout.write(
+            f"Child protection flags: {result.created} created, {result.updated} updated, "
+            f"{result.unchanged} unchanged; {result.records_created} new records."
+        )

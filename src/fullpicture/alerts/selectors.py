@@ -1,0 +1,345 @@
+"""Reads for alerts: flags at the point of care, notices, alerts, transfers.
+
+``flags_for_point_of_care`` is THE read of protection flags. It applies the
+purpose *direct care* through the policy point's role rules, answers a child
+with no flag and an unknown NHS number alike, and records every check in the
+ledger in the caller's transaction (audit fails closed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from fullpicture.alerts.models import (
+    UNSCHEDULED_SETTINGS,
+    Alert,
+    CaseTransfer,
+    Notice,
+    PointOfCareAccess,
+    ProtectionFlag,
+)
+from fullpicture.alerts.rules import Evidence
+from fullpicture.audit.models import Action
+from fullpicture.audit.services import ledger_record
+from fullpicture.linkage.engine.identifiers import clean_nhs_number
+from fullpicture.partnerships.models import MASH_ROLES, AgencyType, Practitioner
+from fullpicture.people.models import Household
+from fullpicture.sharing.models import InformationItem
+from fullpicture.sharing.policy import Purpose, purpose_allowed
+
+VISIBLE_AFTER_END = dt.timedelta(days=365)  # a flag stays visible 12 months after its plan ends
+LAST_ACCESSES = 25
+NHS_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
+
+
+class InvalidNHSNumber(ValueError):
+    """Not ten digits, or fails the modulus 11 check."""
+
+
+class NotPermitted(Exception):
+    """The viewer may not use the point-of-care check (it says nothing about the child)."""
+
+
+def may_check(viewer: Practitioner) -> bool:
+    """Direct care, by the policy point's rules: clinicians, and health agencies' staff."""
+    if not (viewer.is_authenticated and viewer.is_active and viewer.agency_id is not None):
+        return False
+    agency_type = viewer.agency.type if viewer.agency else ""
+    return purpose_allowed(
+        role_codes=viewer.role_codes, agency_type=agency_type, purpose=Purpose.DIRECT_CARE
+    )
+
+
+def nhs_number_parse(value: str) -> str:
+    """The 10-digit NHS number, or InvalidNHSNumber."""
+    text = (value or "").strip()
+    if not re.fullmatch(r"\d{3} ?\d{3} ?\d{4}", text):
+        raise InvalidNHSNumber("an NHS number is 10 digits")
+    nhs = clean_nhs_number(text)
+    if not nhs:
+        raise InvalidNHSNumber("the NHS number fails its check digit")
+    return nhs
+
+
+@dataclass(frozen=True)
+class FlagView:
+    flag_type: str
+    label: str
+    snomed_code: str
+    snomed_display: str
+    start: dt.date
+    end: dt.date | None
+    due_date: dt.date | None
+    ended: bool
+    authority: str
+    authority_code: str
+    office_phone: str
+    out_of_hours_phone: str
+    flag_id: int
+
+
+@dataclass(frozen=True)
+class AccessView:
+    at: dt.datetime
+    setting: str
+    site: str
+    access_id: int
+
+
+@dataclass
+class PointOfCareAnswer:
+    nhs_number: str
+    flags: list[FlagView] = field(default_factory=list)
+    accesses: list[AccessView] = field(default_factory=list)
+    person_id: int | None = None
+    flag_person_ids: list[int] = field(default_factory=list)
+
+
+def _visible_flags(nhs: str, *, today: dt.date) -> QuerySet[ProtectionFlag]:
+    return (
+        ProtectionFlag.objects.filter(nhs_number=nhs)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today - VISIBLE_AFTER_END))
+        .select_related("partnership")
+        .order_by("-start_date", "id")
+    )
+
+
+def _flag_view(flag: ProtectionFlag, *, today: dt.date) -> FlagView:
+    code, display = flag.snomed
+    p = flag.partnership
+    return FlagView(
+        flag_type=flag.flag_type,
+        label=flag.get_flag_type_display(),
+        snomed_code=code,
+        snomed_display=display,
+        start=flag.start_date,
+        end=flag.end_date,
+        due_date=flag.due_date,
+        ended=flag.end_date is not None and flag.end_date < today,
+        authority=p.name,
+        authority_code=p.code,
+        office_phone=p.office_phone,
+        out_of_hours_phone=p.out_of_hours_phone,
+        flag_id=flag.pk,
+    )
+
+
+def accesses_for(nhs: str, *, limit: int = LAST_ACCESSES) -> list[AccessView]:
+    rows = (
+        PointOfCareAccess.objects.filter(nhs_number=nhs, setting__in=sorted(UNSCHEDULED_SETTINGS))
+        .order_by("-at", "-id")
+        .values_list("at", "setting", "site", "id")[:limit]
+    )
+    return [AccessView(at=a, setting=s, site=site, access_id=i) for a, s, site, i in rows]
+
+
+def flags_for_point_of_care(
+    *, viewer: Practitioner, nhs_number: str, channel: str, setting: str
+) -> PointOfCareAnswer:
+    """THE read of flags: what an unscheduled-care clinician may see for one NHS number.
+
+    Raises InvalidNHSNumber for a malformed number and NotPermitted for a viewer
+    without direct care. A child with no flag answers exactly like an unknown
+    number (no flags, no accesses). Recorded in the ledger (ids, never the number).
+    """
+    if not may_check(viewer):
+        raise NotPermitted
+    nhs = nhs_number_parse(nhs_number)
+    today = timezone.localdate()
+    flags = list(_visible_flags(nhs, today=today))
+    answer = PointOfCareAnswer(nhs_number=nhs)
+    if flags:
+        answer.flags = [_flag_view(f, today=today) for f in flags]
+        answer.accesses = accesses_for(nhs)
+        answer.flag_person_ids = sorted({f.person_id for f in flags if f.person_id})
+        answer.person_id = answer.flag_person_ids[0] if answer.flag_person_ids else None
+    ledger_record(
+        actor=viewer.actor,
+        action=Action.VIEW,
+        object_type="point_of_care_check",
+        object_id=answer.person_id or "",
+        purpose=Purpose.DIRECT_CARE,
+        legal_basis="UK GDPR Art 6(1)(e) public task; Art 9(2)(h) health or social care",
+        details={
+            "channel": channel,
+            "setting": setting,
+            "flag_ids": [str(f.flag_id) for f in answer.flags],
+        },
+    )
+    return answer
+
+
+# ------------------------------------------------------------------ notices, alerts
+
+
+def notices_for(*, viewer: Practitioner, unread_only: bool = False) -> QuerySet[Notice]:
+    qs = Notice.objects.filter(recipient=viewer).select_related("access", "alert", "transfer")
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.order_by("-created_at", "-id")
+
+
+def alerts_for(*, viewer: Practitioner) -> QuerySet[Alert]:
+    """Alerts to the viewer's partnership's MASH (MASH roles only)."""
+    if not (viewer.role_codes & MASH_ROLES) or viewer.partnership_id is None:
+        return Alert.objects.none()
+    return Alert.objects.filter(partnership_id=viewer.partnership_id).select_related("rule")
+
+
+def transfers_for(*, viewer: Practitioner) -> QuerySet[CaseTransfer]:
+    """Transfers into or out of the viewer's partnership (children's social care only)."""
+    if viewer.agency is None or viewer.agency.type != AgencyType.CHILDRENS_SOCIAL_CARE:
+        return CaseTransfer.objects.none()
+    pid = viewer.partnership_id
+    return CaseTransfer.objects.filter(
+        Q(from_partnership_id=pid) | Q(to_partnership_id=pid)
+    ).select_related("from_partnership", "to_partnership")
+
+
+def alerts_for_export() -> Iterator[Alert]:
+    return (
+        Alert.objects.select_related("rule")
+        .prefetch_related("persons")
+        .order_by("id")
+        .iterator(chunk_size=2000)
+    )
+
+
+# ------------------------------------------------------------- evidence for the rules
+# The rules read items' metadata only (occurred date, agency, category, persons),
+# never their content, as a named system actor; nothing is displayed from here
+# (docs/decisions/0043-alert-rules-as-data-and-tasks.md).
+
+_ITEM_PERSONS = InformationItem.persons.through
+
+
+def families_of(person_ids: Iterable[int]) -> list[tuple[int, ...]]:
+    """The families (households; a person with none is a family of one) of these persons."""
+    wanted = set(person_ids)
+    households: dict[int, set[int]] = defaultdict(set)
+    in_household: set[int] = set()
+    through = Household.members.through
+    hh_ids = through.objects.filter(person_id__in=sorted(wanted)).values("household_id")
+    for hh, person in through.objects.filter(household_id__in=hh_ids).values_list(
+        "household_id", "person_id"
+    ):
+        households[hh].add(person)
+        in_household.add(person)
+    families = {tuple(sorted(m)) for m in households.values()}
+    families |= {(p,) for p in wanted - in_household}
+    return sorted(families)
+
+
+def evidence_for(person_ids: Iterable[int]) -> dict[int, list[tuple[int, Evidence]]]:
+    """Per person: (item id, evidence) for every item about them."""
+    out: dict[int, list[tuple[int, Evidence]]] = defaultdict(list)
+    rows = _ITEM_PERSONS.objects.filter(person_id__in=sorted(set(person_ids))).values_list(
+        "person_id",
+        "informationitem_id",
+        "informationitem__occurred_at",
+        "informationitem__source_agency__code",
+        "informationitem__category__slug",
+    )
+    for person, item, occurred, agency, slug in rows:
+        out[person].append((item, Evidence(timezone.localdate(occurred), agency, slug)))
+    return out
+
+
+def all_families() -> Iterator[tuple[int, ...]]:
+    """Every household, then every person about whom items exist who is in none."""
+    through = Household.members.through
+    current: int | None = None
+    members: list[int] = []
+    seen: set[int] = set()
+    for hh, person in (
+        through.objects.order_by("household_id", "person_id")
+        .values_list("household_id", "person_id")
+        .iterator(chunk_size=20000)
+    ):
+        if hh != current and members:
+            yield tuple(members)
+            members = []
+        current = hh
+        members.append(person)
+        seen.add(person)
+    if members:
+        yield tuple(members)
+    for person in (
+        _ITEM_PERSONS.objects.values_list("person_id", flat=True)
+        .distinct()
+        .order_by("person_id")
+        .iterator(chunk_size=20000)
+    ):
+        if person not in seen:
+            yield (person,)
+
+
+def all_evidence() -> dict[int, list[tuple[int, Evidence]]]:
+    """Every item-person row, for the full sweep (one streamed query)."""
+    out: dict[int, list[tuple[int, Evidence]]] = defaultdict(list)
+    localdate = timezone.localdate
+    rows = _ITEM_PERSONS.objects.values_list(
+        "person_id",
+        "informationitem_id",
+        "informationitem__occurred_at",
+        "informationitem__source_agency__code",
+        "informationitem__category__slug",
+    ).iterator(chunk_size=20000)
+    for person, item, occurred, agency, slug in rows:
+        out[person].append((item, Evidence(localdate(occurred), agency, slug)))
+    return out
+
+
+def recipients_mash(partnership_id: int) -> QuerySet[Practitioner]:
+    """The MASH of a partnership: MASH roles in its children's social care agencies."""
+    return Practitioner.objects.filter(
+        is_active=True,
+        agency__partnership_id=partnership_id,
+        agency__type=AgencyType.CHILDRENS_SOCIAL_CARE,
+        roles__code__in=sorted(MASH_ROLES),
+    ).distinct()
+
+
+def recipients_social_care(partnership_id: int) -> QuerySet[Practitioner]:
+    """The MASH and social workers: every practitioner of its children's social care."""
+    return Practitioner.objects.filter(
+        is_active=True,
+        agency__partnership_id=partnership_id,
+        agency__type=AgencyType.CHILDRENS_SOCIAL_CARE,
+    ).distinct()
+
+
+def persons_of_items(item_ids: Iterable[int]) -> set[int]:
+    return set(
+        _ITEM_PERSONS.objects.filter(informationitem_id__in=sorted(set(item_ids))).values_list(
+            "person_id", flat=True
+        )
+    )
+
+
+def accesses_for_point_of_care(
+    *, viewer: Practitioner, nhs_number: str, channel: str
+) -> tuple[str, list[AccessView]]:
+    """The last unscheduled-care accesses for a flagged child (none for anyone else, so an
+    unflagged child and an unknown number answer alike). Audited; records no new access."""
+    if not may_check(viewer):
+        raise NotPermitted
+    nhs = nhs_number_parse(nhs_number)
+    today = timezone.localdate()
+    flagged = _visible_flags(nhs, today=today).exists()
+    accesses = accesses_for(nhs) if flagged else []
+    ledger_record(
+        actor=viewer.actor,
+        action=Action.VIEW,
+        object_type="point_of_care_accesses",
+        purpose=Purpose.DIRECT_CARE,
+        details={"channel": channel, "shown": len(accesses)},
+    )
+    return nhs, accesses

@@ -1,0 +1,36 @@
+"""Background tasks (django-tasks): the rules on new items, moves on relinked records.
+
+Enqueued after commit by ``receivers``; worked by ``fullpicture db_worker`` (the
+database backend) or at once (the immediate backend, in tests).
+"""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from fullpicture.alerts.selectors import persons_of_items
+from fullpicture.alerts.services import concern_rules_run, moves_detect
+from fullpicture.people.models import SourceRecord
+
+
+@task()
+def rules_for_items(item_ids: list[int]) -> int:
+    """Run the cumulative-concern rules over the families the new items are about."""
+    persons = persons_of_items(item_ids)
+    if not persons:
+        return 0
+    summary = concern_rules_run(person_ids=persons)
+    return summary.raised + summary.updated
+
+
+@task()
+def moves_for_records(record_ids: list[int]) -> int:
+    """Look for moves between partnerships by the persons of new or relinked records."""
+    persons = set(
+        SourceRecord.objects.filter(pk__in=record_ids, person__isnull=False).values_list(
+            "person_id", flat=True
+        )
+    )
+    if not persons:
+        return 0
+    return moves_detect(person_ids=persons).moves
