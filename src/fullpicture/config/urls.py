@@ -11,6 +11,7 @@ urlpatterns = [
     path("governance/", include("fullpicture.governance.urls")),
     path("meetings/", include("fullpicture.meetings.urls")),
     path("vocabulary/", include("fullpicture.vocabulary.urls")),
+    path("training/", include("fullpicture.training.urls")),
     path("linkage/", include("fullpicture.linkage.urls")),
     path("alerts/", include("fullpicture.alerts.urls")),
     path("", include("fullpicture.alerts.api_urls")),  # /fhir/CareTeam, /api/alerts/...
