@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "fullpicture.people",
     "fullpicture.linkage",
     "fullpicture.sharing",
+    "fullpicture.alerts",
     "fullpicture.training",
     "fullpicture.alerts",
     "fullpicture.meetings",

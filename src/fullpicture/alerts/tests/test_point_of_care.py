@@ -1,0 +1,273 @@
+"""The point-of-care check through FHIR, JSON and the page: shape, access, notices, audit."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.operationoutcome import OperationOutcome
+
+from fullpicture.alerts.models import Alert, AlertKind, Notice, PointOfCareAccess
+from fullpicture.alerts.services import point_of_care_check
+from fullpicture.alerts.tests.factories import ProtectionFlagFactory
+from fullpicture.audit.models import LedgerEvent
+from fullpicture.people.tests.factories import SourceRecordFactory
+
+pytestmark = pytest.mark.urls("fullpicture.alerts.tests.urls")
+
+NHS = "9996431274"
+OTHER = "9992743425"  # valid, never flagged
+UNKNOWN = "9991801367"  # valid, nobody holds it
+CARE_TEAM = "/fhir/CareTeam?patient:identifier=https://fhir.nhs.uk/Id/nhs-number|"
+
+
+def _flag(world, **kwargs):
+    record = SourceRecordFactory(
+        agency=world.csc, source_id="C1", given_name="Amber", family_name="Jones", nhs_number=NHS
+    )
+    return ProtectionFlagFactory(
+        partnership=world.home, record=record, person=record.person, **kwargs
+    )
+
+
+def _bundle(response):
+    assert response["Content-Type"] == "application/fhir+json"
+    body = json.loads(response.content)
+    Bundle.model_validate(body)  # an independent FHIR R4 validator accepts it
+    return body
+
+
+def test_a_flag_is_a_care_team_like_cp_is(client, world):
+    _flag(world)
+    client.force_login(world.clinician)
+    body = _bundle(client.get(CARE_TEAM + NHS))
+    assert body["type"] == "searchset"
+    assert body["total"] == 1
+    team = body["entry"][0]["resource"]
+    assert team["category"][0]["coding"][0] == {
+        "system": "http://snomed.info/sct",
+        "code": "342191000000101",
+        "display": "Subject to child protection plan",
+    }
+    assert team["name"] == "Hometown"
+    assert {"system": "phone", "value": "01632 960100", "use": "work"} in team["telecom"]
+    assert {"system": "phone", "value": "01632 960101", "use": "mobile"} in team["telecom"]
+    assert team["period"] == {"start": "2026-06-01"}
+    assert team["subject"]["identifier"]["value"] == NHS
+    assert team["status"] == "active"
+
+
+@pytest.mark.parametrize(
+    ("trait", "code"), [("looked_after", "764841000000100"), ("unborn", "818901000000100")]
+)
+def test_looked_after_and_unborn_carry_their_snomed_codes(client, world, trait, code):
+    _flag(world, **{trait: True})
+    client.force_login(world.clinician)
+    team = _bundle(client.get(CARE_TEAM + NHS))["entry"][0]["resource"]
+    assert team["category"][0]["coding"][0]["code"] == code
+    if trait == "unborn":
+        assert "2027-01-20" in team["note"][0]["text"]
+
+
+def test_an_ended_plan_stays_visible_for_12_months_marked_ended(client, world):
+    today = timezone.localdate()
+    _flag(world, end_date=today - dt.timedelta(days=300))
+    client.force_login(world.clinician)
+    team = _bundle(client.get(CARE_TEAM + NHS))["entry"][0]["resource"]
+    assert team["status"] == "inactive"
+    assert team["period"]["end"] == (today - dt.timedelta(days=300)).isoformat()
+
+
+def test_a_plan_ended_over_12_months_ago_is_not_shown(client, world):
+    _flag(world, end_date=timezone.localdate() - dt.timedelta(days=400))
+    client.force_login(world.clinician)
+    assert _bundle(client.get(CARE_TEAM + NHS))["total"] == 0
+
+
+def test_no_flag_and_an_unknown_number_answer_alike(client, world):
+    _flag(world)
+    SourceRecordFactory(agency=world.csc, source_id="C2", nhs_number=OTHER)
+    client.force_login(world.clinician)
+    known, unknown = (_bundle(client.get(CARE_TEAM + n)) for n in (OTHER, UNKNOWN))
+    for body in (known, unknown):
+        del body["id"], body["meta"], body["link"]
+    assert (
+        known == unknown == {"resourceType": "Bundle", "type": "searchset", "total": 0, "entry": []}
+    )
+
+
+@pytest.mark.parametrize("value", ["9996431275", "12345", "999643127X", ""])
+def test_an_invalid_nhs_number_gets_an_operation_outcome_400(client, world, value):
+    client.force_login(world.clinician)
+    response = client.get(CARE_TEAM + value)
+    assert response.status_code == 400
+    OperationOutcome.model_validate(json.loads(response.content))
+
+
+def test_another_identifier_system_is_refused(client, world):
+    client.force_login(world.clinician)
+    response = client.get("/fhir/CareTeam?patient:identifier=urn:other|" + NHS)
+    assert response.status_code == 400
+
+
+def test_an_unauthenticated_check_gets_401_and_is_recorded(client, world):
+    _flag(world)
+    before = LedgerEvent.objects.filter(action="denied").count()
+    response = client.get(CARE_TEAM + NHS)
+    assert response.status_code == 401
+    OperationOutcome.model_validate(json.loads(response.content))
+    denied = LedgerEvent.objects.filter(action="denied", object_type="point_of_care_check")
+    assert denied.count() == before + 1
+    assert NHS not in json.dumps(denied.last().details)
+    assert not PointOfCareAccess.objects.exists()
+    assert client.get("/api/alerts/point-of-care?nhs_number=" + NHS).status_code == 401
+
+
+def test_a_token_authenticator_from_settings_is_used(client, world, settings):
+    settings.FULLPICTURE_API_AUTHENTICATORS = [
+        "fullpicture.alerts.tests.token_auth.practitioner_from_token"
+    ]
+    _flag(world)
+    response = client.get(CARE_TEAM + NHS, HTTP_AUTHORIZATION="Bearer clinician")
+    assert _bundle(response)["total"] == 1
+    assert client.get(CARE_TEAM + NHS, HTTP_AUTHORIZATION="Bearer wrong").status_code == 401
+
+
+def test_a_teacher_may_not_check(client, world):
+    _flag(world)
+    client.force_login(world.teacher)
+    assert client.get(CARE_TEAM + NHS).status_code == 403
+    assert client.get("/alerts/point-of-care/").status_code == 403
+    assert LedgerEvent.objects.filter(action="denied").exists()
+
+
+def test_every_check_is_audited_without_the_number(client, world):
+    _flag(world)
+    client.force_login(world.clinician)
+    client.get(CARE_TEAM + NHS)
+    event = LedgerEvent.objects.filter(object_type="point_of_care_check", action="view").last()
+    assert event.purpose == "direct_care"
+    assert NHS not in json.dumps(event.details) and NHS not in event.object_id
+
+
+def test_the_json_endpoint_shows_flag_la_and_phones_never_the_chronology(client, world):
+    _flag(world)
+    client.force_login(world.clinician)
+    body = client.get("/api/alerts/point-of-care?nhs_number=" + NHS).json()
+    assert body["flags"][0]["local_authority"] == "Hometown"
+    assert body["flags"][0]["out_of_hours_phone"] == "01632 960101"
+    assert body["accesses"][0]["site"] == "Hometown General Hospital A&E"
+    assert set(body) == {"nhs_number", "flags", "accesses"}
+
+
+def test_an_unscheduled_check_notifies_the_local_authority_at_once(world):
+    _flag(world)
+    at = timezone.make_aware(dt.datetime(2026, 11, 21, 2, 13))
+    point_of_care_check(viewer=world.clinician, nhs_number=NHS, setting="ae", channel="page", at=at)
+    notices = Notice.objects.filter(kind="access")
+    assert {n.recipient.username for n in notices} == {"mash.user", "sw.user"}
+    assert "seen at Hometown General Hospital A&E, 02:13" in notices.first().message
+    assert not Notice.objects.filter(recipient=world.away_mash).exists()
+
+
+def test_the_email_leaves_after_commit_without_personal_data(
+    world, django_capture_on_commit_callbacks
+):
+    _flag(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        point_of_care_check(viewer=world.clinician, nhs_number=NHS, setting="ae", channel="page")
+    assert sorted(m.to[0] for m in mail.outbox) == ["mash@example.org", "sw@example.org"]
+    for message in mail.outbox:
+        assert NHS not in message.body and "Amber" not in message.body
+
+
+def test_a_scheduled_check_is_recorded_without_notifying(client, world):
+    _flag(world)
+    client.force_login(world.gp)
+    assert _bundle(client.get(CARE_TEAM + NHS))["total"] == 1  # a GP's default: scheduled
+    access = PointOfCareAccess.objects.get()
+    assert access.setting == "scheduled"
+    assert not Notice.objects.exists()
+
+
+def test_the_last_25_accesses_are_shown_and_served_as_audit_events(client, world):
+    _flag(world)
+    start = timezone.now() - dt.timedelta(days=40)
+    for n in range(27):
+        point_of_care_check(
+            viewer=world.clinician,
+            nhs_number=NHS,
+            setting="ae",
+            channel="page",
+            at=start + dt.timedelta(days=n),
+        )
+    client.force_login(world.clinician)
+    body = _bundle(
+        client.get("/fhir/AuditEvent?patient:identifier=https://fhir.nhs.uk/Id/nhs-number|" + NHS)
+    )
+    assert body["total"] == 25
+    event = body["entry"][0]["resource"]
+    assert event["agent"][0]["who"]["display"] == "Hometown General Hospital A&E"
+    unknown = client.get(
+        "/fhir/AuditEvent?patient:identifier=https://fhir.nhs.uk/Id/nhs-number|" + UNKNOWN
+    )
+    assert _bundle(unknown)["total"] == 0
+
+
+def test_three_attendances_in_90_days_raise_a_repeat_attendance_alert(world):
+    SourceRecordFactory(agency=world.hospital, source_id="H1", nhs_number=OTHER)
+    base = timezone.make_aware(dt.datetime(2026, 9, 1, 20, 0))
+    for days in (0, 40):
+        point_of_care_check(
+            viewer=world.clinician,
+            nhs_number=OTHER,
+            setting="ae",
+            channel="page",
+            at=base + dt.timedelta(days=days),
+        )
+    assert not Alert.objects.filter(kind=AlertKind.REPEAT_ATTENDANCE).exists()
+    point_of_care_check(
+        viewer=world.clinician,
+        nhs_number=OTHER,
+        setting="walk_in",
+        channel="page",
+        at=base + dt.timedelta(days=85),
+    )
+    alert = Alert.objects.get(kind=AlertKind.REPEAT_ATTENDANCE)
+    assert alert.partnership == world.home
+    assert Notice.objects.filter(alert=alert, recipient=world.mash).exists()
+    assert not Notice.objects.filter(alert=alert, recipient=world.social_worker).exists()
+    point_of_care_check(
+        viewer=world.clinician,
+        nhs_number=OTHER,
+        setting="ae",
+        channel="page",
+        at=base + dt.timedelta(days=86),
+    )
+    assert Alert.objects.filter(kind=AlertKind.REPEAT_ATTENDANCE).count() == 1  # updated
+
+
+def test_attendances_spread_over_more_than_90_days_raise_nothing(world):
+    base = timezone.make_aware(dt.datetime(2026, 1, 1, 20, 0))
+    for days in (0, 50, 100):
+        point_of_care_check(
+            viewer=world.clinician,
+            nhs_number=OTHER,
+            setting="ae",
+            channel="page",
+            at=base + dt.timedelta(days=days),
+        )
+    assert not Alert.objects.exists()
+
+
+def test_the_page_shows_the_flag_and_contacts(client, world):
+    _flag(world)
+    client.force_login(world.clinician)
+    page = client.post("/alerts/point-of-care/", {"nhs_number": NHS, "setting": "ae"})
+    text = page.content.decode()
+    assert "Child protection plan" in text and "01632 960101" in text
+    assert "Hometown General Hospital A&amp;E" in text
+    bad = client.post("/alerts/point-of-care/", {"nhs_number": "123", "setting": "ae"})
+    assert "Enter a valid 10-digit NHS number" in bad.content.decode()
