@@ -15,6 +15,7 @@ urlpatterns = [
     path("linkage/", include("fullpicture.linkage.urls")),
     path("alerts/", include("fullpicture.alerts.urls")),
     path("", include("fullpicture.alerts.api_urls")),  # /fhir/CareTeam, /api/alerts/...
+    path("sharing/", include("fullpicture.sharing.urls")),
     path("", include("fullpicture.web.urls")),
 ]
 

@@ -12,15 +12,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import ledger_record
 from fullpicture.partnerships.models import Agency, Practitioner
 from fullpicture.people.models import Person, Relationship, SourceRecord
-from fullpicture.sharing.models import InformationItem, ItemDecision, Outcome, WithholdReason
+from fullpicture.sharing.models import (
+    Agreement,
+    BreakGlassGrant,
+    InformationItem,
+    InformationRequest,
+    ItemDecision,
+    Notification,
+    Outcome,
+    RequestRecipient,
+    WithholdReason,
+)
 from fullpicture.sharing.policy import (
     PolicyContext,
     agency_filter_for,
+    agreement_in_force_q,
     item_filter_for,
     policy_context,
     record_filter_for,
@@ -301,3 +313,167 @@ def person_withheld_summary(
         ),
         key=lambda s: s.agency.name,
     )
+
+
+# --------------------------------------------------------------------------------------
+# Agreements, decisions, requests, break-glass and notices: reads for the sharing pages
+# --------------------------------------------------------------------------------------
+
+
+def agreements_for(*, viewer: Practitioner) -> QuerySet[Agreement]:
+    """Every agreement, for the IG lead; nothing for anyone else."""
+    if not viewer.has_role("ig_lead"):
+        return Agreement.objects.none()
+    return Agreement.objects.prefetch_related("party_rows__agency", "categories").order_by(
+        "reference"
+    )
+
+
+def agreement_for_edit(*, viewer: Practitioner, agreement_id: int) -> Agreement:
+    found = agreements_for(viewer=viewer).filter(pk=agreement_id).first()
+    if found is None:
+        raise NotFound
+    return found
+
+
+def agencies_joined_to(*, viewer: Practitioner) -> list[Agency]:
+    """Agencies joined to the viewer's by any agreement in force today (share targets)."""
+    if viewer.agency_id is None:
+        return []
+    today = timezone.localdate()
+    agreements = Agreement.objects.filter(agreement_in_force_q(on=today)).filter(
+        party_rows__agency_id=viewer.agency_id
+    )
+    return list(
+        Agency.objects.filter(agreement_rows__agreement__in=agreements)
+        .exclude(pk=viewer.agency_id)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def own_items(
+    *, viewer: Practitioner, item_ids: Iterable[int], purpose: str = "safeguarding_enquiry"
+) -> list[InformationItem]:
+    """The viewer's own agency's items among ``item_ids`` (what they may decide about)."""
+    ids = sorted({int(i) for i in item_ids})
+    return list(
+        items_visible_to(viewer=viewer, purpose=purpose)
+        .filter(pk__in=ids, source_agency_id=viewer.agency_id)
+        .order_by("occurred_at", "id")
+    )
+
+
+def own_items_about(
+    *, viewer: Practitioner, person_ids: Iterable[int], purpose: str
+) -> list[InformationItem]:
+    return list(
+        items_visible_to(viewer=viewer, purpose=purpose)
+        .filter(source_agency_id=viewer.agency_id, persons__in=list(person_ids))
+        .order_by("occurred_at", "id")
+    )
+
+
+def decisions_by_own_agency(*, viewer: Practitioner, item_ids: Iterable[int]) -> list[ItemDecision]:
+    return list(
+        ItemDecision.objects.filter(
+            from_agency_id=viewer.agency_id, item_id__in=list(item_ids)
+        ).select_related("to_agency", "decided_by")
+    )
+
+
+@dataclass(frozen=True)
+class RecipientStatus:
+    recipient: RequestRecipient
+    shared: int
+    withheld: int
+    withhold_reasons: list[str]
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class RequestView:
+    request: InformationRequest
+    is_requester: bool
+    recipients: list[RecipientStatus]
+    my_recipient: RequestRecipient | None
+
+
+def requests_sent(*, viewer: Practitioner) -> QuerySet[InformationRequest]:
+    return (
+        InformationRequest.objects.filter(from_agency_id=viewer.agency_id or 0)
+        .prefetch_related("recipients__agency")
+        .order_by("-requested_at")
+    )
+
+
+def requests_received(*, viewer: Practitioner) -> QuerySet[RequestRecipient]:
+    return (
+        RequestRecipient.objects.filter(agency_id=viewer.agency_id or 0)
+        .select_related("request__from_agency")
+        .order_by("answered_at", "request__due_at")
+    )
+
+
+def request_view(*, viewer: Practitioner, request_id: int) -> RequestView:
+    """A request, for the agency that sent it or one that was asked; else NotFound."""
+    request = (
+        InformationRequest.objects.filter(pk=request_id)
+        .select_related("from_agency", "requested_by")
+        .first()
+    )
+    if request is None or viewer.agency_id is None:
+        raise NotFound
+    recipients = list(request.recipients.select_related("agency", "answered_by"))
+    mine = next((r for r in recipients if r.agency_id == viewer.agency_id), None)
+    is_requester = request.from_agency_id == viewer.agency_id
+    if not is_requester and mine is None:
+        raise NotFound
+    now = timezone.now()
+    decisions = list(request.decisions.values_list("from_agency_id", "outcome", "withhold_reason"))
+    statuses = []
+    for r in recipients if is_requester else [mine] if mine else []:
+        own = [d for d in decisions if d[0] == r.agency_id]
+        statuses.append(
+            RecipientStatus(
+                recipient=r,
+                shared=sum(1 for d in own if d[1] == Outcome.SHARE),
+                withheld=sum(1 for d in own if d[1] == Outcome.WITHHOLD),
+                withhold_reasons=sorted(
+                    {WithholdReason(d[2]).label for d in own if d[1] == Outcome.WITHHOLD and d[2]}
+                ),
+                overdue=r.answered_at is None and request.due_at < now,
+            )
+        )
+    return RequestView(
+        request=request, is_requester=is_requester, recipients=statuses, my_recipient=mine
+    )
+
+
+def break_glass_active(*, viewer: Practitioner) -> list[BreakGlassGrant]:
+    if not viewer.is_authenticated:
+        return []
+    now = timezone.now()
+    return list(
+        BreakGlassGrant.objects.filter(
+            practitioner_id=viewer.pk, started_at__lte=now, expires_at__gt=now, ended_at=None
+        ).order_by("expires_at")
+    )
+
+
+def break_glass_for_review(*, viewer: Practitioner) -> QuerySet[BreakGlassGrant]:
+    """Every use in the IG lead's partnership, unreviewed first."""
+    if not viewer.has_role("ig_lead"):
+        return BreakGlassGrant.objects.none()
+    grants = BreakGlassGrant.objects.select_related("practitioner", "agency", "reviewed_by")
+    if viewer.agency is not None and viewer.agency.partnership_id is not None:
+        grants = grants.filter(agency__partnership_id=viewer.agency.partnership_id)
+    return grants.order_by("review", "-started_at")
+
+
+def notifications_for(*, viewer: Practitioner, limit: int = 50) -> list[Notification]:
+    return list(Notification.objects.filter(recipient_id=viewer.pk).order_by("-created_at")[:limit])
+
+
+def notifications_unread(*, viewer: Practitioner) -> int:
+    return Notification.objects.filter(recipient_id=viewer.pk, read_at=None).count()

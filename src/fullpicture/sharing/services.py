@@ -1538,8 +1538,9 @@ def item_ids_for_sources(*, agency: Agency, source_ids: Sequence[str]) -> list[i
     Raises ``SharingRefused`` naming the first id the agency has not sent.
     """
     found = dict(
-        InformationItem.objects.filter(source_agency=agency, source_id__in=list(source_ids))
-        .values_list("source_id", "pk")
+        InformationItem.objects.filter(
+            source_agency=agency, source_id__in=list(source_ids)
+        ).values_list("source_id", "pk")
     )
     missing = [s for s in source_ids if s not in found]
     if missing:
