@@ -27,6 +27,7 @@ from fullpicture.people.services import (
     relationships_import,
 )
 from fullpicture.sharing.services import items_import_file
+from fullpicture.training.services import training_demo_load
 
 SHARETOWN = Path(__file__).resolve().parent / "sharetown"
 DEMO_PASSWORD = "sharetown-demo"  # noqa: S105  (fictional accounts in a demo database only)
@@ -156,5 +157,6 @@ def sharetown_load(*, say: Callable[[str], None] = lambda _m: None) -> bool:
             say(f"Items {path.stem}: {items.created} created.")
         sharetown_sharing_load(actor=ACTOR, say=say)  # agreements, shares, withholds, a request
         alerts_demo_load(say=say)
+        training_demo_load(say=say)  # a ready Sharetown exercise, two self-assessments
         DemoLoad.objects.create(name=DEMO_NAME)
     return True

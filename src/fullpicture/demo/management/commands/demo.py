@@ -18,6 +18,7 @@ from fullpicture.demo.services import (
     sharetown_accounts,
     sharetown_load,
 )
+from fullpicture.training.services import training_demo_code
 
 
 class Command(BaseCommand):
@@ -42,6 +43,8 @@ class Command(BaseCommand):
             self.stdout.write("Sharetown is already loaded: nothing added.")
         call_command("collectstatic", interactive=False, verbosity=0)
         self._print_accounts()
+        if code := training_demo_code():
+            self.stdout.write(f"Sharetown exercise join code: {code} (run it as trainer)\n")
         if options["no_serve"]:
             return
         from waitress import serve
