@@ -39,6 +39,7 @@ from fullpicture.frontdoor.workinghours import (
 )
 from fullpicture.partnerships.models import MASH_ROLES, Agency, Practitioner
 from fullpicture.sharing.models import (
+    InformationItem,
     InformationRequest,
     ItemDecision,
     Outcome,
@@ -182,7 +183,7 @@ class EnquiryInformation:
     agency how many were withheld and why (never what)."""
 
     requests: list[RequestSummary]
-    items: list[object]
+    items: list[InformationItem]
 
     @property
     def withheld(self) -> int:
@@ -224,7 +225,7 @@ def enquiry_information(*, viewer: Practitioner, contact: Contact) -> EnquiryInf
             )
         summaries.append(RequestSummary(request=request, answers=answers))
     shared_ids = sorted({d["item_id"] for d in decisions if d["outcome"] == Outcome.SHARE})
-    items: list[object] = list(
+    items = list(
         items_visible_to(viewer=viewer, purpose=PURPOSE)
         .filter(pk__in=shared_ids)
         .order_by("occurred_at", "id")
@@ -257,7 +258,9 @@ def request_for_agency(*, viewer: Practitioner, request_id: int) -> RequestRecip
     return recipient
 
 
-def own_items_for_request(*, viewer: Practitioner, recipient: RequestRecipient) -> list[object]:
+def own_items_for_request(
+    *, viewer: Practitioner, recipient: RequestRecipient
+) -> list[InformationItem]:
     """The viewer's agency's own items about the person asked about (through the policy
     point), for deciding item by item what to share and what to withhold."""
     request = recipient.request
