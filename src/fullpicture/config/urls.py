@@ -9,6 +9,8 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="web:login", query_string=True)),
     path("admin/", admin.site.urls),
     path("governance/", include("fullpicture.governance.urls")),
+    path("front-door/", include("fullpicture.frontdoor.urls")),
+    path("api/v1/", include("fullpicture.api.urls")),
     path("meetings/", include("fullpicture.meetings.urls")),
     path("vocabulary/", include("fullpicture.vocabulary.urls")),
     path("training/", include("fullpicture.training.urls")),
