@@ -34,6 +34,12 @@ class LearningReview(models.Model):
     )
     period_from = models.DateField()
     period_to = models.DateField()
+    key_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The date the review turns on (e.g. a child's death): the review counts "
+        "which agencies held pieces before it.",
+    )
     terms_of_reference = models.TextField(
         help_text="Why the review is held (e.g. a rapid review after a child's death)."
     )

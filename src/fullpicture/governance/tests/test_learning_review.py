@@ -1,0 +1,172 @@
+"""Learning reviews: approval first, one lane per agency, everything about the scope only."""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from fullpicture.audit.models import LedgerEvent
+from fullpicture.audit.selectors import ledger_verify
+from fullpicture.governance.learning import ACTOR as LR_ACTOR
+from fullpicture.governance.learning import (
+    LearningReviewRefused,
+    learning_review_decide,
+    learning_review_request,
+    learning_review_timeline,
+)
+from fullpicture.governance.models import LearningReview
+from fullpicture.meetings.services import (
+    ContributionPlan,
+    MeetingPlan,
+    contribution_prepare,
+    meeting_create,
+)
+from fullpicture.meetings.tests.factories import build_world
+from fullpicture.partnerships.tests.factories import AgencyFactory, PractitionerFactory
+from fullpicture.sharing.selectors import access_person_by_id, person_chronology
+from fullpicture.sharing.tests.factories import AgreementFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+FROM, TO = dt.date(2020, 1, 1), TODAY + dt.timedelta(days=1)
+
+
+@pytest.fixture
+def review_world():
+    world = build_world("L")
+    board = AgencyFactory(code="LSCP", name="L Partnership", partnership=world.mash.partnership)
+    lead = PractitionerFactory(username="l.ig", agency=board, roles=["ig_lead"])
+    AgreementFactory(
+        parties=[board, world.mash, world.police, world.school], purposes=["learning_review"]
+    )
+    meeting = meeting_create(
+        user=world.chair,
+        plan=MeetingPlan(
+            kind="strategy_discussion",
+            title="Strategy discussion",
+            starts_at=timezone.now(),
+            chair_id=world.chair.pk,
+            agency_ids=(world.police.pk, world.school.pk),
+            person_ids=(world.child.pk,),
+        ),
+    )
+    contribution_prepare(
+        user=world.officer,
+        meeting_id=meeting.pk,
+        plan=ContributionPlan(
+            share_item_ids=(world.police_items[0].pk,),
+            withhold=((world.police_items[1].pk, "prejudice_investigation"),),
+            share_reason="Relevant",
+            withhold_reason="Live investigation",
+        ),
+    )
+    # someone looks at the child, and at the other child
+    access_person_by_id(viewer=world.chair, person_id=world.child.pk, purpose="strategy_discussion")
+    person_chronology(viewer=world.chair, person=world.child, purpose="strategy_discussion")
+    access_person_by_id(viewer=world.officer, person_id=world.other_child.pk, purpose="direct_care")
+    return world, lead, meeting
+
+
+def _approved(world, lead):
+    review = learning_review_request(
+        actor=LR_ACTOR,
+        person_id=world.child.pk,
+        period_from=FROM,
+        period_to=TO,
+        terms_of_reference="Rapid review",
+    )
+    return learning_review_decide(approver=lead, review_id=review.pk, approve=True)
+
+
+def test_without_approval_nothing_is_read(review_world):
+    world, _lead, _ = review_world
+    review = learning_review_request(
+        actor=LR_ACTOR,
+        person_id=world.child.pk,
+        period_from=FROM,
+        period_to=TO,
+        terms_of_reference="Rapid review",
+    )
+    before = LedgerEvent.objects.count()
+    with pytest.raises(LearningReviewRefused, match="has not been approved"):
+        learning_review_timeline(review_id=review.pk)
+    assert LedgerEvent.objects.count() == before
+    with pytest.raises(LearningReviewRefused, match="Only an information-governance lead"):
+        learning_review_decide(approver=world.chair, review_id=review.pk, approve=True)
+
+
+def test_the_timeline_holds_every_ledger_event_about_the_child_and_nothing_else(review_world):
+    world, lead, meeting = review_world
+    review = _approved(world, lead)
+    timeline = learning_review_timeline(review_id=review.pk)
+    child = str(world.child.pk)
+    item_ids = {str(i.pk) for i in [*world.police_items, *world.school_items]}
+    expected = {
+        e.seq
+        for e in LedgerEvent.objects.all()
+        if (e.object_type in ("person", "person_chronology") and e.object_id == child)
+        or (e.object_type == "information_item" and e.object_id in item_ids)
+        or (e.object_type.startswith("meeting") and e.object_id == str(meeting.pk))
+        or (e.action == "search" and child in e.details.get("person_ids", []))
+    }
+    got = {e["ledger_seq"] for e in timeline.events if e["ledger_seq"]}
+    assert expected <= got
+    other = str(world.other_child.pk)
+    for e in timeline.events:
+        assert e["agency"], e
+        assert all(p == world.child.pk for p in e["person_ids"]), e
+        assert e.get("item_id") != world.secret_item.pk
+    leaked = LedgerEvent.objects.filter(object_type="person", object_id=other).values_list(
+        "seq", flat=True
+    )
+    assert not set(leaked) & got
+    kinds = {e["kind"] for e in timeline.events}
+    assert {"recorded", "shared", "withheld", "viewed", "meeting"} <= kinds
+    withheld = next(e for e in timeline.events if e["kind"] == "withheld")
+    assert withheld["agency"] == "LPOL"
+    assert "Would prejudice an investigation" in withheld["what"]
+    lanes = set(timeline.agencies)
+    assert {"LPOL", "LSCH", "LMASH"} <= lanes
+
+
+def test_the_command_refuses_without_approval_and_writes_json_and_pdf_with_it(
+    review_world, tmp_path: Path
+):
+    world, lead, _ = review_world
+    args = ["--person", str(world.child.pk), "--from", FROM.isoformat(), "--to", TO.isoformat()]
+    with pytest.raises(CommandError, match="No approved learning review"):
+        call_command("learning-review", *args, "--out", str(tmp_path))
+    with pytest.raises(CommandError, match="Only an information-governance lead"):
+        call_command(
+            "learning-review", *args, "--out", str(tmp_path), "--approved-by", world.chair.username
+        )
+    assert list(tmp_path.iterdir()) == []
+    assert not LearningReview.objects.exists()
+
+    call_command(
+        "learning-review",
+        *args,
+        "--out",
+        str(tmp_path),
+        "--approved-by",
+        lead.username,
+        "--key-date",
+        TODAY.isoformat(),
+    )
+    (json_file,) = tmp_path.glob("*.json")
+    (pdf_file,) = tmp_path.glob("*.pdf")
+    assert pdf_file.read_bytes().startswith(b"%PDF")
+    body = json.loads(json_file.read_text())
+    assert body["events"]
+    assert all(e["agency"] and e["agency_name"] for e in body["events"])
+    assert body["summary"]["agencies_holding_pieces_before_key_date"] == ["LPOL", "LSCH"]
+    export = LedgerEvent.objects.get(object_type="learning_review", action="export")
+    assert export.actor_id == "system:learning-review"
+    assert export.purpose == "learning_review"
+    # now approved: the command runs again without --approved-by
+    call_command("learning-review", *args, "--out", str(tmp_path / "again"))
+    assert ledger_verify().ok
