@@ -56,7 +56,7 @@ def _reviewer(request: HttpRequest) -> tuple[Practitioner, int]:
 def _errors(form: Form, first_choice: dict[str, str] | None = None) -> list[tuple[str, str]]:
     first_choice = first_choice or {}
     return [
-        (first_choice.get(name) or f"#{form[name].id_for_label}", error)
+        (first_choice.get(name) or f"#{form[name].id_for_label}", str(error))
         for name, errs in form.errors.items()
         if name in form.fields
         for error in errs

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,7 +29,7 @@ AGENCY_TYPES = {
 
 @pytest.fixture(autouse=True)
 def _own_model_dir(tmp_path: Path, settings: object) -> Iterator[None]:
-    settings.FULLPICTURE_MODEL_DIR = tmp_path / "models"  # type: ignore[attr-defined]
+    settings.FULLPICTURE_MODEL_DIR = tmp_path / "models"
     matching.index_forget()
     yield
     matching.index_forget()
@@ -47,7 +48,7 @@ def import_population(
 ) -> dict[str, Agency]:
     """Import the population's CSVs (without linking) into one partnership."""
     partnership = PartnershipFactory(code="E06000099", name="Synthshire")
-    made: dict[str, Agency] = {}
+    made: dict[str, Any] = {}
     for name in agencies:
         path = folder / f"{name}.csv"
         agency = AgencyFactory(

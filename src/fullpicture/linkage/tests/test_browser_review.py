@@ -101,7 +101,7 @@ def test_a_manager_decides_a_possible_match_and_a_second_decision_is_refused(
         assert "already been decided" in second.locator(".govuk-notification-banner").inner_text()
     finally:
         other.close()
-    assert RecordLink.objects.get(record=r).outcome == Outcome.NEW_PERSON
+    assert RecordLink.objects.get(record_id=r.pk).outcome == Outcome.NEW_PERSON
     assert NotSamePerson.objects.count() == 1
 
     page.goto(f"{live_server.url}/linkage/persons/{x.pk}/")

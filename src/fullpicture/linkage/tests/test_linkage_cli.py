@@ -148,6 +148,7 @@ def test_report_shows_each_agency_and_whether_its_feed_is_ready(population):
     # pupils are known to no one else, so the school feed is below the 95 % minimum
     assert "NOT READY" in lines["SCHOOL"]
     partnership = agencies["gp"].partnership
+    assert partnership is not None
     partnership.linkage_minimum_percent = 0
     partnership.save()
     out = run("linkage", "report")

@@ -10,7 +10,7 @@ from fullpicture.audit.models import LedgerEvent
 from fullpicture.audit.services import Actor
 from fullpicture.linkage import matching
 from fullpicture.linkage.engine import Outcome as EngineOutcome
-from fullpicture.linkage.models import Method, Outcome, RecordLink
+from fullpicture.linkage.models import Method, NotSamePerson, Outcome, RecordLink
 from fullpicture.linkage.selectors import link_state_version
 from fullpicture.linkage.services import (
     link_pending,
@@ -112,21 +112,19 @@ def test_records_link_uses_real_time_for_a_few_records():
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.person_id == second.person_id
-    assert RecordLink.objects.get(record=second).method == Method.SPLINK
+    assert RecordLink.objects.get(record_id=second.pk).method == Method.SPLINK
 
 
 def test_a_reviewers_not_the_same_person_turns_a_real_time_link_into_review():
     ada = SourceRecordFactory(
         given_name="Ada", family_name="Nettle", date_of_birth=dt.date(2019, 4, 2)
     )
-    RecordLinkFactory(record=ada)
+    RecordLinkFactory(record_id=ada.pk)
     again = SourceRecordFactory(
         person=None, given_name="Ada", family_name="Nettle", date_of_birth=dt.date(2019, 4, 2)
     )
     assert record_match(record=again).outcome is EngineOutcome.LINKED
-    from fullpicture.linkage.models import NotSamePerson
-
-    NotSamePerson.objects.create(record_a=ada, record_b=again, decided_by="user:1")
+    NotSamePerson.objects.create(record_a_id=ada.pk, record_b_id=again.pk, decided_by="user:1")
     result = record_match(record=again)
     assert result.outcome is EngineOutcome.REVIEW
     assert result.review_with == str(ada.pk)
