@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -911,3 +912,276 @@ def onward_referral_respond(
             referral_id=str(referral.pk),
         )
     return referral
+
+
+# --------------------------------------------------------------------------------------
+# The Sharetown demo: contacts in every state, through the same services
+# --------------------------------------------------------------------------------------
+
+DEMO_ADDRESS = {"address": "27 Marsh Lane, Sharetown", "postcode": "ST3 8HD"}
+JAYDEN = PersonEntry(
+    role=PersonRole.CHILD,
+    given_name="Jayden",
+    family_name="Walsh",
+    date_of_birth=dt.date(2017, 1, 14),
+    **DEMO_ADDRESS,
+)
+RUBY = PersonEntry(
+    role=PersonRole.CHILD,
+    given_name="Ruby",
+    family_name="Walsh",
+    date_of_birth=dt.date(2020, 11, 3),
+    **DEMO_ADDRESS,
+)
+LILY_MAE = PersonEntry(
+    role=PersonRole.CHILD,
+    given_name="Lily Mae",
+    family_name="Carter",
+    date_of_birth=dt.date(2024, 5, 18),
+    **DEMO_ADDRESS,
+)
+KATIE = PersonEntry(
+    role=PersonRole.ADULT,
+    given_name="Katie",
+    family_name="Walsh",
+    date_of_birth=dt.date(1997, 3, 9),
+    **DEMO_ADDRESS,
+)
+DEAN = PersonEntry(
+    role=PersonRole.ADULT,
+    given_name="Dean",
+    family_name="Carter",
+    date_of_birth=dt.date(1992, 6, 21),
+)
+
+
+def _demo_categories(*slugs: str) -> tuple[int, ...]:
+    found = dict(ConcernCategory.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+    return tuple(found[s] for s in slugs if s in found) or tuple(
+        ConcernCategory.objects.filter(retired_at__isnull=True).values_list("pk", flat=True)[:1]
+    )
+
+
+def frontdoor_demo_load(*, say: Callable[[str], None] = lambda _m: None) -> int:
+    """Sharetown's contacts in every state, the Walsh family's among them; returns how many.
+
+    Runs inside the demo load's transaction and only through this module's services, so
+    what the demo shows is exactly what the pages and the API would have written.
+    """
+    users = {
+        u.username: u
+        for u in Practitioner.objects.filter(
+            username__in=[
+                "teacher",
+                "nursery.manager",
+                "police.officer",
+                "housing.officer",
+                "health.visitor",
+                "gp",
+                "mash.practitioner",
+                "mash.manager",
+                "family.support",
+            ]
+        ).select_related("agency")
+    }
+    needed = {"teacher", "nursery.manager", "mash.practitioner", "mash.manager"}
+    if not needed <= set(users):
+        say("Front door: the demo accounts are missing; no contacts loaded.")
+        return 0
+    mash, manager = users["mash.practitioner"], users["mash.manager"]
+    jayden = (
+        SourceRecord.objects.filter(
+            agency__code="SCSC", given_name="Jayden", family_name="Walsh", person__isnull=False
+        )
+        .values_list("person_id", flat=True)
+        .first()
+    )
+    if jayden is not None and mash.agency_id is not None:
+        ClosedCase.objects.get_or_create(
+            person_id=jayden,
+            agency_id=mash.agency_id,
+            team="Children in Need Team 2",
+            defaults={"closed_on": timezone.localdate() - dt.timedelta(days=120)},
+        )
+    made = 0
+
+    def create(
+        user: str, people: tuple[PersonEntry, ...], text: str, *slugs: str, **kw: Any
+    ) -> Contact | None:
+        nonlocal made
+        who = users.get(user)
+        if who is None:
+            return None
+        data = ContactInput(
+            people=people,
+            what_happened=text,
+            category_ids=_demo_categories(*slugs),
+            consent=kw.pop("consent", Consent.NOT_SOUGHT),
+            paragraph18_reason=kw.pop("paragraph18_reason", Paragraph18Reason.WOULD_PREJUDICE),
+            **kw,
+        )
+        made += 1
+        return contact_create(user=who, data=data).contact
+
+    # 1. The school's disclosure about Jayden: decided (early help), countersigned, feedback
+    #    sent, and the family-support referral declined.
+    disclosure = create(
+        "teacher",
+        (JAYDEN, RUBY, KATIE, DEAN),
+        'During a story about feelings Jayden told me: "mummy and Dean shout, Dean hurt mummy". '
+        "He said it happened at the weekend and that he hid in his room with his sisters.",
+        "domestic_abuse",
+    )
+    if disclosure is not None:
+        contact_triage(user=mash, contact_id=disclosure.pk, rag=Rag.AMBER)
+        decision_record(
+            user=mash,
+            contact_id=disclosure.pk,
+            level=NeedLevel.EARLY_HELP,
+            outcome=Outcome.EARLY_HELP,
+            rationale="Level 2 descriptors: parental conflict witnessed by the children; no "
+            "injury seen; mother engaging with a family support worker.",
+            feedback=FeedbackParts(
+                relevance=Relevance.RELEVANT,
+                where_recorded=f"Sharetown Children's Social Care, contact {disclosure.reference}",
+                actions_taken="Early help assessment offered; referral to Family First Sharetown.",
+                further_action_needed=True,
+                further_action="Keep logging anything Jayden says and check in with him weekly.",
+            ),
+        )
+        decision_countersign(user=manager, contact_id=disclosure.pk, note="Agreed.")
+        service = Agency.objects.filter(code="FFS").first()
+        if service is not None:
+            referral = onward_referral_send(
+                user=mash, contact_id=disclosure.pk, service_id=service.pk, note="Family support."
+            )
+            onward_referral_respond(
+                user=users.get("family.support") or mash,
+                referral_id=referral.pk,
+                accepted=False,
+                reason="Mother declined: she says she already has a family support worker.",
+            )
+    # 2. The nursery's bruising concern about Lily-Mae: triaged amber, information requested.
+    bruising = create(
+        "nursery.manager",
+        (LILY_MAE, KATIE),
+        "A 3 cm bruise on the back of Lily Mae's left upper arm, seen at nappy change. "
+        "Mum says her brother bumped her. Body map completed.",
+        "physical_injury",
+    )
+    if bruising is not None:
+        contact_triage(user=mash, contact_id=bruising.pk, rag=Rag.AMBER)
+        person = bruising.people.filter(role=PersonRole.CHILD).values_list("person_id", flat=True)
+        agencies = list(
+            Agency.objects.filter(code__in=["STPOL", "SCHS", "RMP"]).values_list("pk", flat=True)
+        )
+        if person and person[0] is not None and agencies:
+            try:
+                contact_request_information(
+                    user=mash,
+                    contact_id=bruising.pk,
+                    person_id=person[0],
+                    agency_ids=agencies,
+                    question="Anything known about Lily-Mae, her mother or Dean Carter?",
+                )
+            except FrontDoorRefused:
+                log.info("demo: information request for contact %s refused", bruising.pk)
+    # 3. The police's domestic incident: triaged red, waiting on the clock.
+    incident = create(
+        "police.officer",
+        (JAYDEN, RUBY, LILY_MAE, KATIE, DEAN),
+        "Neighbours reported shouting at 27 Marsh Lane at 23:10. Katie had a red mark on her "
+        "neck and said it was nothing. Three children in the house, asleep.",
+        "domestic_abuse",
+    )
+    if incident is not None:
+        contact_triage(user=mash, contact_id=incident.pk, rag=Rag.RED)
+    # 4. Housing's concern about the flat: new, not yet triaged.
+    create(
+        "housing.officer",
+        (RUBY, KATIE),
+        "Damp and mould in the children's bedroom; rent arrears; Katie seemed low and said "
+        "she was not coping.",
+        "neglect",
+    )
+    # 5. A neighbour's phone call taken by the MASH: new.
+    create(
+        "mash.practitioner",
+        (
+            PersonEntry(
+                role=PersonRole.CHILD,
+                given_name="Tyler",
+                family_name="Brennan",
+                address="4 Quarry Close, Sharetown",
+                postcode="ST1 4RT",
+            ),
+        ),
+        "A neighbour says a boy of about eight is often left alone in the evenings.",
+        "neglect",
+        referrer_kind=ReferrerKind.PUBLIC,
+        caller_name="Anonymous neighbour",
+    )
+    # 6. The health visitor's concern: decided, waiting for the manager's countersignature.
+    hv = create(
+        "health.visitor",
+        (
+            PersonEntry(
+                role=PersonRole.CHILD,
+                given_name="Amara",
+                family_name="Osei",
+                date_of_birth=dt.date(2025, 9, 2),
+                postcode="ST2 7LB",
+            ),
+        ),
+        "Missed two developmental checks; mother low in mood and isolated.",
+        "neglect",
+        consent=Consent.GIVEN,
+        paragraph18_reason="",
+    )
+    if hv is not None:
+        contact_triage(user=mash, contact_id=hv.pk, rag=Rag.GREEN)
+        decision_record(
+            user=manager,
+            contact_id=hv.pk,
+            level=NeedLevel.EARLY_HELP,
+            outcome=Outcome.EARLY_HELP,
+            rationale="Level 2: needs met by early help with the mother's consent.",
+        )
+    # 7. The GP's concern: no further action, which the GP disputes (escalated).
+    gp = create(
+        "gp",
+        (
+            PersonEntry(
+                role=PersonRole.CHILD,
+                given_name="Kai",
+                family_name="Morgan",
+                date_of_birth=dt.date(2014, 2, 11),
+                postcode="ST4 2PA",
+            ),
+        ),
+        "Third attendance for self-harm in six months; father dismissive.",
+        "emotional_abuse",
+    )
+    if gp is not None:
+        contact_triage(user=mash, contact_id=gp.pk, rag=Rag.AMBER)
+        decision_record(
+            user=mash,
+            contact_id=gp.pk,
+            level=NeedLevel.UNIVERSAL,
+            outcome=Outcome.NFA_ADVICE,
+            rationale="Level 1: CAMHS already involved; advice given to the GP.",
+            feedback=FeedbackParts(
+                relevance=Relevance.PARTLY,
+                where_recorded=f"Sharetown Children's Social Care, contact {gp.reference}",
+                actions_taken="No further action; advice to continue with CAMHS.",
+                further_action_needed=False,
+            ),
+        )
+        decision_countersign(user=manager, contact_id=gp.pk)
+        escalation_raise(
+            user=users.get("gp") or mash,
+            contact_id=gp.pk,
+            reason="Repeated self-harm with a dismissive parent meets level 3 in our view.",
+        )
+    say(f"Front door: {made} contacts, in every state.")
+    return made
