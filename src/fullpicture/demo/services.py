@@ -19,6 +19,7 @@ from fullpicture.alerts.services import alerts_demo_load
 from fullpicture.audit.services import Actor
 from fullpicture.core.csvfile import read_rows
 from fullpicture.demo.sharing import sharetown_sharing_load
+from fullpicture.frontdoor.services import frontdoor_demo_load
 from fullpicture.governance.demo import governance_demo_load
 from fullpicture.linkage.services import link_pending, records_import_file
 from fullpicture.meetings.demo import meetings_demo_load
@@ -160,6 +161,7 @@ def sharetown_load(*, say: Callable[[str], None] = lambda _m: None) -> bool:
         sharetown_sharing_load(actor=ACTOR, say=say)  # agreements, shares, withholds, a request
         alerts_demo_load(say=say)
         training_demo_load(say=say)  # a ready Sharetown exercise, two self-assessments
+        frontdoor_demo_load(say=say)  # contacts in every state, the Walsh family's too
         meetings_demo_load(say=say)  # a held strategy discussion about the Walsh family
         governance_demo_load(say=say)  # an approved learning review of the Walsh family
         DemoLoad.objects.create(name=DEMO_NAME)
