@@ -147,6 +147,8 @@ def main() -> None:
     ap.add_argument("--data-dir", type=Path, default=None)
     ap.add_argument("--upper", type=float, default=0.99)
     ap.add_argument("--only", choices=("plain", "engine"), default=None)
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="alternate plain/engine runs this many times; report the fastest")
     ap.add_argument("--child", choices=("plain", "engine"), default=None,
                     help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -167,19 +169,32 @@ def main() -> None:
         print(f"generated {args.people} people into {data} in "
               f"{time.perf_counter() - t0:.1f} s (peak {peak_rss_mb():.0f} MB)")
     results: dict[str, dict[str, Any]] = {}
-    for which in ("plain", "engine"):
-        if args.only and which != args.only:
-            continue
-        cmd = [sys.executable, __file__, "--child", which, "--data-dir", str(data),
-               "--upper", str(args.upper)]
-        proc = subprocess.run(  # noqa: S603 - our own interpreter and script
-            cmd, capture_output=True, text=True, env=os.environ.copy(), check=False
-        )
-        line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
-        if proc.returncode != 0 or not line:
-            print(proc.stdout[-3000:], proc.stderr[-3000:])
-            raise SystemExit(f"{which} run failed")
-        results[which] = json.loads(line[0][7:])
+    walls: dict[str, list[float]] = {}
+    # Alternate plain and engine runs; on a shared machine the fastest of each is the
+    # fairest comparison (other load only ever adds time).
+    for _ in range(args.repeat):
+        for which in ("plain", "engine"):
+            if args.only and which != args.only:
+                continue
+            cmd = [sys.executable, __file__, "--child", which, "--data-dir", str(data),
+                   "--upper", str(args.upper)]
+            proc = subprocess.run(  # noqa: S603 - our own interpreter and script
+                cmd, capture_output=True, text=True, env=os.environ.copy(), check=False
+            )
+            line = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
+            if proc.returncode != 0 or not line:
+                print(proc.stdout[-3000:], proc.stderr[-3000:])
+                raise SystemExit(f"{which} run failed")
+            r = json.loads(line[0][7:])
+            walls.setdefault(which, []).append(r["wall_s"])
+            print(f"  run: {which} wall {r['wall_s']:.1f} s, peak {r['peak_mb']:.0f} MB",
+                  flush=True)
+            best = results.get(which)
+            if best is None or r["wall_s"] < best["wall_s"]:
+                r["peak_mb"] = max(r["peak_mb"], best["peak_mb"] if best else 0.0)
+                results[which] = r
+            else:
+                best["peak_mb"] = max(best["peak_mb"], r["peak_mb"])
     for which, r in results.items():
         print(f"\n{which}: {r['records']} records, {r['persons']} true persons")
         print(f"  pairwise precision {r['pairwise_precision']:.5f} recall "
@@ -187,7 +202,8 @@ def main() -> None:
               f"(false pairs {r['false_pairs']})")
         print(f"  cluster precision {r['cluster_precision']:.5f} "
               f"(multi-record clusters {r['cluster_precision_multi']:.5f})")
-        print(f"  review share {r['review_share']:.4f}  wall {r['wall_s']:.1f} s  "
+        print(f"  review share {r['review_share']:.4f}  wall {r['wall_s']:.1f} s "
+              f"(runs: {', '.join(f'{w:.1f}' for w in walls[which])})  "
               f"peak RSS {r['peak_mb']:.0f} MB")
         if which == "engine":
             print(f"  features {r['features_s']:.1f} s, train {r['train_s']:.1f} s, "

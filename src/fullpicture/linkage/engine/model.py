@@ -210,6 +210,24 @@ class LinkageModel:
         self.m_source = ""
         self.household_guards = True
 
+    @property
+    def upper_threshold(self) -> float:
+        """Match probability at or above which a pair links (alias of ``upper``)."""
+        return self.upper
+
+    @upper_threshold.setter
+    def upper_threshold(self, value: float) -> None:
+        self.upper = value
+
+    @property
+    def lower_threshold(self) -> float:
+        """Match probability below which a record is a new person (alias of ``lower``)."""
+        return self.lower
+
+    @lower_threshold.setter
+    def lower_threshold(self, value: float) -> None:
+        self.lower = value
+
     # ------------------------------------------------------------------ training
     @property
     def is_trained(self) -> bool:
