@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -147,6 +148,9 @@ def _play_context(
         "reasons": withhold_reasons(),
         "errors": errors,
         "State": ExerciseState,
+        # Waiting pages poll the exercise's state; 0 switches polling off (a refresh link
+        # is always there too).
+        "poll_seconds": getattr(settings, "FULLPICTURE_TRAINING_POLL_SECONDS", 5),
     }
 
 

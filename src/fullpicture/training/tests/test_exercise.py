@@ -164,6 +164,7 @@ def test_the_review_computes_when_three_agencies_concerns_were_known(exercise):
     review = selectors.exercise_review(exercise=exercise)
     # Everything shared: probation (Oct 2024), police (Feb 2025) and the hospital's card
     # of 15 April 2025 fall within a year of each other.
+    assert review.if_all_shared is not None
     assert review.if_all_shared.on == dt.date(2025, 4, 15)
     assert review.if_all_shared.agencies == (
         "Probation Service",
@@ -202,7 +203,9 @@ def test_picture_met_on_respects_the_window():
     spread = [e(d(2024, 1, 1), "A"), e(d(2025, 6, 1), "B"), e(d(2025, 7, 1), "C")]
     assert picture_met_on(spread, agencies=3, window_days=365) is None
     close = [*spread, e(d(2025, 8, 1), "A")]
-    assert picture_met_on(close, agencies=3, window_days=365).on == d(2025, 8, 1)
+    met = picture_met_on(close, agencies=3, window_days=365)
+    assert met is not None
+    assert met.on == d(2025, 8, 1)
     not_concerns = [e(d(2025, 1, 1), "A", False), e(d(2025, 1, 2), "B"), e(d(2025, 1, 3), "C")]
     assert picture_met_on(not_concerns, agencies=3, window_days=365) is None
 

@@ -7,11 +7,10 @@ from fullpicture.partnerships.tests.factories import (
     PartnershipFactory,
     PractitionerFactory,
 )
-from fullpicture.sharing.tests.factories import InformationItemFactory
 from fullpicture.vocabulary.models import CodeMapping, ConcernCategoryVersion, ThresholdDescriptor
 from fullpicture.vocabulary.selectors import category_resolve, threshold_descriptors_for
 from fullpicture.vocabulary.services import threshold_descriptor_update
-from fullpicture.vocabulary.tests.factories import category
+from fullpicture.vocabulary.tests.factories import category, item_recorded_as
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +81,7 @@ def test_editing_a_used_category_in_the_admin_keeps_history_with_a_clear_message
     admin.is_superuser = True
     admin.save()
     neglect = category("neglect")
-    item = InformationItemFactory(source_agency=world["police"], category=neglect)
+    item = item_recorded_as(neglect, agency=world["police"])
     client.force_login(admin)
     url = f"/admin/vocabulary/concerncategory/{neglect.pk}/change/"
     page = client.get(url).content.decode()

@@ -8,8 +8,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 
-from fullpicture.partnerships.tests.factories import AgencyFactory, PractitionerFactory
-from fullpicture.sharing.tests.factories import InformationItemFactory
+from fullpicture.partnerships.tests.factories import PractitionerFactory
 from fullpicture.vocabulary import seed
 from fullpicture.vocabulary.models import CinFactor, ConcernCategory, ConcernCategoryVersion
 from fullpicture.vocabulary.selectors import (
@@ -18,7 +17,7 @@ from fullpicture.vocabulary.selectors import (
     category_label_at,
 )
 from fullpicture.vocabulary.services import category_retire, category_update
-from fullpicture.vocabulary.tests.factories import category
+from fullpicture.vocabulary.tests.factories import category, item_recorded_as
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +52,7 @@ def test_editing_a_category_items_use_keeps_what_they_were_recorded_as():
     admin = PractitionerFactory(roles=["administrator"])
     neglect = category("neglect")
     recorded = dt.datetime(2025, 5, 1, 12, 0, tzinfo=dt.UTC)
-    item = InformationItemFactory(source_agency=AgencyFactory(), category=neglect)
+    item = item_recorded_as(neglect)
     with time_machine.travel(dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.UTC), tick=False):
         version = category_update(
             category=neglect,
@@ -100,7 +99,7 @@ def test_a_published_slug_cannot_change():
 
 def test_a_category_items_use_cannot_be_deleted_only_retired():
     neglect = category("neglect")
-    InformationItemFactory(source_agency=AgencyFactory(), category=neglect)
+    item_recorded_as(neglect)
     with pytest.raises(ProtectedError):
         neglect.delete()
     category_retire(category=neglect, actor=None)

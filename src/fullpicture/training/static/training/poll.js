@@ -4,6 +4,7 @@ for (const el of document.querySelectorAll('[data-fp-poll]')) {
   const url = el.dataset.fpPoll
   const state = el.dataset.fpState
   const notice = document.getElementById(el.dataset.fpNotice)
+  const every = Number(el.dataset.fpEvery || 5) * 1000
   const timer = setInterval(async () => {
     try {
       const response = await fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
@@ -14,5 +15,5 @@ for (const el of document.querySelectorAll('[data-fp-poll]')) {
         clearInterval(timer)
       }
     } catch (e) { /* offline for a moment: try again next time */ }
-  }, 5000)
+  }, every)
 }
