@@ -1,4 +1,15 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _seed(sender: Any, **kwargs: Any) -> None:
+    from fullpicture.alerts.models import ConcernRule
+    from fullpicture.alerts.seed import rules_seed
+    from fullpicture.vocabulary.models import ConcernCategory
+
+    rules_seed(ConcernRule, ConcernCategory)
 
 
 class AlertsConfig(AppConfig):
@@ -8,3 +19,5 @@ class AlertsConfig(AppConfig):
 
     def ready(self) -> None:
         from fullpicture.alerts import receivers  # noqa: F401  (connects the receivers)
+
+        post_migrate.connect(_seed, sender=self, dispatch_uid="alerts_seed_rules")

@@ -1,0 +1,219 @@
+"""Cumulative concern: rules as data, evidence dates from when items occurred, negatives,
+raised once and updated, the task on new items, and the export."""
+
+import csv
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from fullpicture.alerts.models import Alert, AlertKind, ConcernRule, Notice
+from fullpicture.alerts.rules import Evidence, RuleSpec, evaluate
+from fullpicture.alerts.services import concern_rules_run
+from fullpicture.audit.services import Actor
+from fullpicture.partnerships.tests.factories import AgencyFactory
+from fullpicture.people.models import Household, Person
+from fullpicture.people.tests.factories import SourceRecordFactory
+from fullpicture.sharing.services import ITEM_COLUMNS, items_import
+
+D = dt.date
+HALCON = RuleSpec(
+    "halcon",
+    frozenset({"domestic_abuse", "mental_health", "drugs_alcohol", "offending", "debt"}),
+    3,
+    3,
+    365,
+)
+
+
+def test_the_evidence_date_is_when_the_picture_became_complete():
+    found = evaluate(
+        HALCON,
+        [
+            Evidence(D(2024, 1, 10), "POL", "domestic_abuse"),
+            Evidence(D(2024, 3, 2), "GP", "mental_health"),
+            Evidence(D(2024, 6, 30), "DAS", "drugs_alcohol"),
+            Evidence(D(2024, 9, 1), "POL", "domestic_abuse"),
+        ],
+    )
+    assert found is not None
+    assert found.evidence_date == D(2024, 6, 30)
+    assert (found.evidence_from, found.evidence_to) == (D(2024, 1, 10), D(2024, 9, 1))
+    assert found.agencies == ("DAS", "GP", "POL")
+    assert found.item_count == 4
+
+
+def test_two_agencies_raise_nothing():
+    assert (
+        evaluate(
+            HALCON,
+            [
+                Evidence(D(2024, 1, 10), "POL", "domestic_abuse"),
+                Evidence(D(2024, 3, 2), "GP", "mental_health"),
+                Evidence(D(2024, 4, 2), "GP", "drugs_alcohol"),
+            ],
+        )
+        is None
+    )
+
+
+def test_concerns_outside_the_window_raise_nothing():
+    assert (
+        evaluate(
+            HALCON,
+            [
+                Evidence(D(2022, 1, 10), "POL", "domestic_abuse"),
+                Evidence(D(2023, 3, 2), "GP", "mental_health"),
+                Evidence(D(2024, 4, 2), "DAS", "drugs_alcohol"),
+            ],
+        )
+        is None
+    )
+
+
+def test_other_categories_do_not_count_for_halcon():
+    assert (
+        evaluate(
+            HALCON,
+            [
+                Evidence(D(2024, 1, 10), "POL", "domestic_abuse"),
+                Evidence(D(2024, 3, 2), "GP", "mental_health"),
+                Evidence(D(2024, 4, 2), "SCH", "school_attendance"),
+            ],
+        )
+        is None
+    )
+
+
+def _family(world, codes):
+    """A mother and child, known to each of these agencies; one household."""
+    mother, child = Person.objects.create(), Person.objects.create()
+    records = {}
+    for code in codes:
+        agency = AgencyFactory(code=code, partnership=world.home)
+        records[code] = (
+            SourceRecordFactory(agency=agency, source_id=f"{code}-M", person=mother),
+            SourceRecordFactory(agency=agency, source_id=f"{code}-C", person=child),
+        )
+    household = Household.objects.create()
+    household.members.set([mother, child])
+    return mother, child, records
+
+
+def _feed(code, rows):
+    from fullpicture.partnerships.models import Agency
+
+    lines = []
+    for n, (source_id, who, category, occurred) in enumerate(rows, start=2):
+        row = dict.fromkeys(ITEM_COLUMNS, "")
+        row.update(
+            source_id=source_id,
+            person_source_ids=who,
+            category=category,
+            occurred_at=occurred,
+            recorded_at="2026-11-01",
+            summary="A fictional item",
+        )
+        lines.append((n, row))
+    return items_import(
+        agency=Agency.objects.get(code=code),
+        rows=lines,
+        file=f"{code}.csv",
+        actor=Actor.system("t"),
+    )
+
+
+def _replay(world):
+    mother, child, _ = _family(world, ["POLX", "GPX", "DASX"])
+    _feed("POLX", [("P1", "POLX-M", "domestic_abuse", "2024-01-10")])
+    _feed("GPX", [("G1", "GPX-M", "mental_health", "2024-03-02")])
+    _feed("DASX", [("D1", "DASX-M", "drugs_alcohol", "2024-06-30")])
+    return mother, child
+
+
+def test_a_replayed_history_raises_one_alert_dated_by_its_evidence(world):
+    mother, child = _replay(world)
+    summary = concern_rules_run()
+    halcon = Alert.objects.get(rule__slug="halcon-one-team")
+    assert summary.raised == 2  # Halcon, and three agencies in 12 months
+    assert halcon.evidence_date == D(2024, 6, 30)
+    assert halcon.raised_at.date() > D(2026, 1, 1)  # loaded now, dated by the picture
+    assert set(halcon.persons.values_list("pk", flat=True)) == {mother.pk, child.pk}
+    assert "POLX (1)" in halcon.explanation
+    assert "fictional" not in halcon.explanation  # never the items' content
+    assert Notice.objects.filter(alert=halcon, recipient=world.mash).exists()
+    assert not Notice.objects.filter(alert=halcon, recipient=world.social_worker).exists()
+
+
+def test_it_is_raised_once_and_updated_not_repeated(world):
+    _replay(world)
+    concern_rules_run()
+    _feed("POLX", [("P2", "POLX-C", "offending", "2024-08-01")])
+    summary = concern_rules_run()
+    assert summary.raised == 0
+    halcon = Alert.objects.get(rule__slug="halcon-one-team")
+    assert halcon.evidence_date == D(2024, 6, 30)
+    assert halcon.evidence_to == D(2024, 8, 1)
+    assert "offending" in halcon.criteria
+    assert Alert.objects.filter(kind=AlertKind.CUMULATIVE).count() == 2
+
+
+def test_a_family_known_to_two_agencies_raises_nothing(world):
+    _family(world, ["POLY", "GPY"])
+    _feed("POLY", [("P1", "POLY-M", "domestic_abuse", "2025-01-10")])
+    _feed(
+        "GPY",
+        [("G1", "GPY-M", "mental_health", "2025-02-02"), ("G2", "GPY-C", "debt", "2025-03-02")],
+    )
+    assert concern_rules_run().raised == 0
+
+
+def test_rules_are_data_an_administrator_edits(world):
+    _replay(world)
+    ConcernRule.objects.update(active=False)
+    assert concern_rules_run().raised == 0
+    ConcernRule.objects.filter(slug="halcon-one-team").update(active=True, min_agencies=4)
+    assert concern_rules_run().raised == 0
+
+
+def test_new_items_run_the_rules_as_a_task(world, django_capture_on_commit_callbacks):
+    _family(world, ["POLZ", "GPZ", "DASZ"])
+    with django_capture_on_commit_callbacks(execute=True):
+        _feed("POLZ", [("P1", "POLZ-M", "domestic_abuse", "2025-01-10")])
+        _feed("GPZ", [("G1", "GPZ-M", "mental_health", "2025-03-02")])
+    assert not Alert.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        _feed("DASZ", [("D1", "DASZ-C", "drugs_alcohol", "2025-05-30")])
+    assert Alert.objects.get(rule__slug="halcon-one-team").evidence_date == D(2025, 5, 30)
+
+
+def test_the_sweep_and_the_export(world, tmp_path):
+    mother, child = _replay(world)
+    call_command("alerts", "sweep")
+    out = tmp_path / "alerts.csv"
+    call_command("alerts", "export", str(out))
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == [
+        "alert_id",
+        "rule",
+        "person_ids",
+        "agencies",
+        "criteria",
+        "evidence_from",
+        "evidence_to",
+        "raised_at",
+    ]
+    halcon = next(r for r in rows if r["rule"] == "halcon-one-team")
+    assert halcon["person_ids"] == f"{mother.pk};{child.pk}"
+    assert halcon["agencies"] == "DASX;GPX;POLX"
+    assert halcon["criteria"] == "domestic_abuse;drugs_alcohol;mental_health"
+    assert (halcon["evidence_from"], halcon["evidence_to"]) == ("2024-01-10", "2024-06-30")
+
+
+@pytest.mark.parametrize("persons", [None, "some"])
+def test_running_twice_changes_nothing(world, persons):
+    mother, _ = _replay(world)
+    concern_rules_run(person_ids=None if persons is None else [mother.pk])
+    again = concern_rules_run(person_ids=None if persons is None else [mother.pk])
+    assert (again.raised, again.updated) == (0, 0)
