@@ -18,8 +18,6 @@ urlpatterns = [
     path("alerts/", include("fullpicture.alerts.urls")),
     path("", include("fullpicture.alerts.api_urls")),  # /fhir/CareTeam, /api/alerts/...
     path("sharing/", include("fullpicture.sharing.urls")),
-    path("alerts/", include("fullpicture.alerts.urls")),
-    path("", include("fullpicture.alerts.api_urls")),  # /fhir/CareTeam, /api/alerts/...
     path("", include("fullpicture.web.urls")),
 ]
 

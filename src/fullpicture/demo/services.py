@@ -164,6 +164,5 @@ def sharetown_load(*, say: Callable[[str], None] = lambda _m: None) -> bool:
         frontdoor_demo_load(say=say)  # contacts in every state, the Walsh family's too
         meetings_demo_load(say=say)  # a held strategy discussion about the Walsh family
         governance_demo_load(say=say)  # an approved learning review of the Walsh family
-        alerts_demo_load(say=say)
         DemoLoad.objects.create(name=DEMO_NAME)
     return True
