@@ -87,6 +87,9 @@ _FIELD_LIMITS = {
 }
 
 
+LOOKUP_BATCH = 5000  # ids per IN (...) query: SQLite limits the variables in one statement
+
+
 @dataclass
 class ImportResult:
     created: int = 0
@@ -219,10 +222,12 @@ def records_import(
         raise ImportRejected(result.rejected)
 
     with transaction.atomic():
+        wanted = [p.source_id for p in parsed]
         existing = {
             r.source_id: r
+            for start in range(0, len(wanted), LOOKUP_BATCH)
             for r in SourceRecord.objects.filter(
-                agency=agency, source_id__in=[p.source_id for p in parsed]
+                agency=agency, source_id__in=wanted[start : start + LOOKUP_BATCH]
             )
         }
         to_create: list[SourceRecord] = []
