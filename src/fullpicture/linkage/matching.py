@@ -9,6 +9,14 @@ worker's change, or a newly trained model, makes this process rebuild lazily.
 A record this process links itself is added to the index after its
 transaction commits, without a rebuild, when no one else changed anything in
 between.
+
+A stale index first tries to catch up rather than rebuild: every change writes
+its link-state version on its ``LinkHistory`` rows, and versions commit in order
+(the counter's row lock is held to commit). If every version since the index's
+is present and each only links records for the first time (the common case:
+new records arriving, in batch or one by one), those records are added; a
+record moved between persons, or a version with no history (a record changed
+on re-import), means a full rebuild.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ import threading
 from dataclasses import dataclass
 
 from fullpicture.linkage.engine import Matcher, MatchResult, RecordIn
+from fullpicture.linkage.models import LinkHistory
 from fullpicture.linkage.selectors import (
     link_state_version,
     model_current,
@@ -61,13 +70,56 @@ def _build(version: int, model_stamp: str) -> _Index:
     return _Index(matcher, version, model_stamp)
 
 
+CATCH_UP_MAX = 100_000  # more new records than this since the index was built: rebuild
+
+
+def _catch_up(index: _Index, version: int) -> bool:
+    """Add the records first linked since the index's version; False if it cannot."""
+    if version - index.version > CATCH_UP_MAX:
+        return False
+    rows = list(
+        LinkHistory.objects.filter(
+            link_version__gt=index.version, link_version__lte=version
+        ).values_list("link_version", "record_id", "action", "from_person_id", "to_person_id")[
+            : CATCH_UP_MAX + 1
+        ]
+    )
+    if len(rows) > CATCH_UP_MAX:
+        return False
+    if {v for v, *_ in rows} != set(range(index.version + 1, version + 1)):
+        return False  # a change that left no history (a record changed on re-import)
+    added: dict[int, int] = {}
+    for _v, record_id, action, from_person, to_person in rows:
+        if from_person is not None and from_person == to_person:
+            continue  # a decision that moved nothing (not the same person)
+        if action != "link" or from_person is not None or record_id is None:
+            return False
+        if str(record_id) in index.matcher.key_index or record_id in added:
+            return False
+        added[record_id] = to_person
+    records = SourceRecord.objects.in_bulk(list(added))
+    for record_id, person_id in added.items():
+        record = records.get(record_id)
+        if record is None or record.person_id != person_id:
+            return False
+    for record_id, person_id in sorted(added.items()):
+        index.matcher.add(record_in(records[record_id]), cluster_of(person_id))
+    index.version = version
+    log.info("real-time index caught up: %d records to link state %d", len(added), version)
+    return True
+
+
 def index_match(record: RecordIn) -> MatchResult:
-    """Match one record against the current index, rebuilding it first if stale."""
+    """Match one record against the current index, catching up or rebuilding if stale."""
     global _index
     version = link_state_version()
     stamp = _model_stamp()
     with _lock:
-        if _index is None or _index.version != version or _index.model_stamp != stamp:
+        stale = _index is None or _index.version != version or _index.model_stamp != stamp
+        if stale and _index is not None and _index.model_stamp == stamp:
+            # new links only since the index was built: add them; anything else rebuilds
+            stale = _index.version > version or not _catch_up(_index, version)
+        if stale:
             _index = _build(version, stamp)
         if record.key in _index.matcher.key_index:
             raise ValueError("record is already linked: undo its link before matching it again")

@@ -65,6 +65,13 @@ class LinkHistory(models.Model):
     actor_id = models.CharField(max_length=64)
     reason = models.TextField(blank=True)
     at = models.DateTimeField(auto_now_add=True)
+    link_version = models.BigIntegerField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="The link-state version this change committed as (real-time indexes "
+        "catch up from it).",
+    )
 
     class Meta:
         ordering = ["id"]

@@ -461,7 +461,9 @@ def _apply_assignments(
             )
         )
     SourceRecord.objects.bulk_update(changed, ["person"], batch_size=1000)
-    link_state_bump()
+    version = link_state_bump()
+    for h in history:
+        h.link_version = version
     RecordLink.objects.filter(record__in=changed).delete()
     RecordLink.objects.bulk_create(links, batch_size=1000)
     LinkHistory.objects.bulk_create(history, batch_size=1000)
@@ -639,8 +641,10 @@ def _move(
             for rid in missing
         ]
     )
+    version = link_state_bump()
+    for h in history:
+        h.link_version = version
     LinkHistory.objects.bulk_create(history)
-    link_state_bump()
     records_relinked.send(sender=SourceRecord, record_ids=ids)
 
 
@@ -728,8 +732,8 @@ def review_decide(
                 method=Method.MANUAL,
                 actor_id=actor.id,
                 reason=reason,
+                link_version=link_state_bump(),
             )
-            link_state_bump()
         households_rebuild()
         return RecordLink.objects.get(record_id=record_id)
 

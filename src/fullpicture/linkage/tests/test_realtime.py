@@ -17,6 +17,7 @@ from fullpicture.linkage.services import (
     link_state_bump,
     record_link_now,
     record_match,
+    record_unlink,
     records_import_file,
     records_link,
 )
@@ -128,3 +129,37 @@ def test_a_reviewers_not_the_same_person_turns_a_real_time_link_into_review():
     result = record_match(record=again)
     assert result.outcome is EngineOutcome.REVIEW
     assert result.review_with == str(ada.pk)
+
+
+def test_an_index_catches_up_with_new_links_and_rebuilds_after_a_move(population):
+    agencies = import_population(population, agencies=("gp", "school", "police"))
+    police = agencies.pop("police")
+    SourceRecord.objects.filter(agency=police).delete()
+    link_pending(actor=ACTOR)
+    probe = SourceRecordFactory(agency=police, person=None, given_name="Zanzibar")
+    record_match(record=probe)
+    index = matching._index
+    assert index is not None
+    built_with = len(index.matcher)
+
+    # another worker links a police extract in batch: this process only adds those records
+    records_import_file(agency=police, path=population / "police.csv", actor=ACTOR)
+    probe.delete()
+    link_pending(actor=ACTOR)
+    newcomer = SourceRecordFactory(agency=police, person=None, given_name="Quentin")
+    record_match(record=newcomer)
+    assert matching._index is index
+    assert index.version == link_state_version()
+    assert len(index.matcher) == built_with + SourceRecord.objects.filter(agency=police).count() - 1
+
+    # a reviewer moves a record: the index is rebuilt
+    moved = SourceRecord.objects.filter(link__outcome=Outcome.LINKED).first()
+    assert moved is not None
+    record_unlink(
+        record_id=moved.pk,
+        version=RecordLink.objects.get(record_id=moved.pk).version,
+        reason="test",
+        actor=Actor(id="user:1", roles=frozenset({"administrator"})),
+    )
+    record_match(record=newcomer)
+    assert matching._index is not index
