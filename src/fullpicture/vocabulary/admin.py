@@ -105,9 +105,17 @@ class ConcernCategoryAdmin(admin.ModelAdmin):
 
 @admin.register(CinFactor)
 class CinFactorAdmin(admin.ModelAdmin):
+    """The census codes are the Department for Education's: read-only here (a change to
+    their mapping is a data migration, so it is reviewed and versioned with the code)."""
+
     list_display = ["code", "label", "category"]
     list_filter = ["category"]
-    readonly_fields = ["code"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
