@@ -119,7 +119,7 @@ def index_match(record: RecordIn) -> MatchResult:
         if stale and _index is not None and _index.model_stamp == stamp:
             # new links only since the index was built: add them; anything else rebuilds
             stale = _index.version > version or not _catch_up(_index, version)
-        if stale:
+        if stale or _index is None:
             _index = _build(version, stamp)
         if record.key in _index.matcher.key_index:
             raise ValueError("record is already linked: undo its link before matching it again")
