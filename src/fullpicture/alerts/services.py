@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -611,7 +612,7 @@ def concern_rules_run(
         )
     now = timezone.now()
     new_alerts: list[tuple[Alert, tuple[int, ...]]] = []
-    updates: dict[int, tuple[Alert, tuple[int, ...]]] = {}
+    updates: dict[int, tuple[dict[str, Any], tuple[int, ...]]] = {}
     total = len(families)
     with transaction.atomic():
         for done, family in enumerate(families, start=1):
@@ -657,7 +658,7 @@ def concern_rules_run(
                     None,
                 )
                 if existing_id is not None:
-                    updates[existing_id] = (Alert(pk=existing_id, **fields), family)
+                    updates[existing_id] = (fields, family)
                     continue
                 alert = Alert(
                     kind=AlertKind.CUMULATIVE,
@@ -678,12 +679,13 @@ def concern_rules_run(
 
 
 def _apply_updates(
-    updates: dict[int, tuple[Alert, tuple[int, ...]]], *, summary: SweepSummary, now: dt.datetime
+    updates: dict[int, tuple[dict[str, Any], tuple[int, ...]]],
+    *,
+    summary: SweepSummary,
+    now: dt.datetime,
 ) -> None:
     if not updates:
         return
-    current = Alert.objects.in_bulk(list(updates))
-    changed: list[Alert] = []
     names = (
         "criteria",
         "agencies",
@@ -693,32 +695,32 @@ def _apply_updates(
         "evidence_date",
         "explanation",
     )
+    current = {
+        row[0]: row[1:]
+        for row in Alert.objects.filter(pk__in=list(updates)).values_list("pk", *names)
+    }
     through = Alert.persons.through
     have = set(
         through.objects.filter(alert_id__in=list(updates)).values_list("alert_id", "person_id")
     )
+    changed: list[Alert] = []
+    new_persons: list[Any] = []
     for pk, (fresh, family) in updates.items():
-        alert = current.get(pk)
-        if alert is None:
+        old = current.get(pk)
+        if old is None:
             continue
-        new_persons = [through(alert_id=pk, person_id=p) for p in family if (pk, p) not in have]
-        if new_persons:
-            through.objects.bulk_create(new_persons, ignore_conflicts=True)
+        new_persons.extend(through(alert_id=pk, person_id=p) for p in family if (pk, p) not in have)
+        old_from, old_date = old[3], old[5]
         # The evidence date never moves later: it is when the picture was first complete.
-        if (
-            alert.evidence_date
-            and fresh.evidence_date
-            and alert.evidence_date < fresh.evidence_date
-        ):
-            fresh.evidence_date = alert.evidence_date
-            if alert.evidence_from and fresh.evidence_from:
-                fresh.evidence_from = min(alert.evidence_from, fresh.evidence_from)
-        if all(getattr(alert, n) == getattr(fresh, n) for n in names) and not new_persons:
+        if old_date and fresh["evidence_date"] and old_date < fresh["evidence_date"]:
+            fresh["evidence_date"] = old_date
+            if old_from and fresh["evidence_from"]:
+                fresh["evidence_from"] = min(old_from, fresh["evidence_from"])
+        if tuple(fresh[n] for n in names) == tuple(old):
             continue
-        for n in names:
-            setattr(alert, n, getattr(fresh, n))
-        alert.updated_at = now
-        changed.append(alert)
+        changed.append(Alert(pk=pk, updated_at=now, **fresh))
+    if new_persons:
+        through.objects.bulk_create(new_persons, ignore_conflicts=True, batch_size=5000)
     Alert.objects.bulk_update(changed, [*names, "updated_at"], batch_size=1000)
     summary.updated += len(changed)
 

@@ -1,0 +1,219 @@
+"""The full cumulative-concern sweep against one SQL aggregate computing the same rules.
+
+    PYTHONPATH=src .venv/bin/python bench/alerts.py [--households 100000] [--database-url ...]
+
+Builds a fresh database (SQLite in a temporary FULLPICTURE_HOME unless --database-url):
+H households of three persons, ten agencies, and 2 to 10 items per household about its
+members, occurring over three years at noon UTC (so UTC and UK dates agree), in the
+seeded categories. Then times, each on the same data:
+
+* ``sweep (raise)``: ``fullpicture alerts sweep``'s service, the first run, which also
+  writes the alerts, their persons, notices and ledger events;
+* ``sweep (steady)``: the same sweep again (nothing changes: the cost of judging);
+* ``SQL aggregate``: one statement that, for every household and every item date,
+  counts the distinct agencies and Halcon criteria in the 365 days up to it, and
+  returns the households meeting each seeded rule.
+
+The households each way must agree. Prints the times and the ratios (target <= 1.5).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HALCON = ("domestic_abuse", "mental_health", "drugs_alcohol", "offending", "debt")
+OTHER = ("school_attendance", "housing", "neglect", "missed_appointment")
+
+SQL_SQLITE = """
+WITH ev AS (
+  SELECT hm.household_id AS h, date(i.occurred_at) AS d, i.source_agency_id AS a, c.slug AS s
+  FROM people_household_members hm
+  JOIN sharing_informationitem_persons ip ON ip.person_id = hm.person_id
+  JOIN sharing_informationitem i ON i.id = ip.informationitem_id
+  JOIN vocabulary_concerncategory c ON c.id = i.category_id
+), win AS (
+  SELECT e1.h AS h,
+    COUNT(DISTINCT e2.a) AS agencies,
+    COUNT(DISTINCT CASE WHEN e2.s IN ({halcon}) THEN e2.s END) AS halcon_criteria,
+    COUNT(DISTINCT CASE WHEN e2.s IN ({halcon}) THEN e2.a END) AS halcon_agencies
+  FROM (SELECT DISTINCT h, d FROM ev) e1
+  JOIN ev e2 ON e2.h = e1.h AND e2.d <= e1.d AND e2.d >= date(e1.d, '-365 days')
+  GROUP BY e1.h, e1.d
+)
+SELECT h, MAX(halcon_criteria >= 3 AND halcon_agencies >= 3), MAX(agencies >= 3)
+FROM win GROUP BY h HAVING MAX(agencies >= 3) = 1
+"""
+
+SQL_POSTGRES = """
+WITH ev AS (
+  SELECT hm.household_id AS h, (i.occurred_at AT TIME ZONE 'UTC')::date AS d,
+         i.source_agency_id AS a, c.slug AS s
+  FROM people_household_members hm
+  JOIN sharing_informationitem_persons ip ON ip.person_id = hm.person_id
+  JOIN sharing_informationitem i ON i.id = ip.informationitem_id
+  JOIN vocabulary_concerncategory c ON c.id = i.category_id
+), win AS (
+  SELECT e1.h AS h,
+    COUNT(DISTINCT e2.a) AS agencies,
+    COUNT(DISTINCT CASE WHEN e2.s IN ({halcon}) THEN e2.s END) AS halcon_criteria,
+    COUNT(DISTINCT CASE WHEN e2.s IN ({halcon}) THEN e2.a END) AS halcon_agencies
+  FROM (SELECT DISTINCT h, d FROM ev) e1
+  JOIN ev e2 ON e2.h = e1.h AND e2.d <= e1.d AND e2.d >= e1.d - 365
+  GROUP BY e1.h, e1.d
+)
+SELECT h, MAX((halcon_criteria >= 3 AND halcon_agencies >= 3)::int),
+       MAX((agencies >= 3)::int)
+FROM win GROUP BY h HAVING MAX((agencies >= 3)::int) = 1
+"""
+
+
+def build(households: int, seed: int) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from fullpicture.alerts.models import ConcernRule
+    from fullpicture.partnerships.models import Agency, AgencyType, Partnership
+    from fullpicture.vocabulary.models import ConcernCategory
+
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    ConcernRule.objects.filter(slug="supporting-families").update(active=False)
+    rng = random.Random(seed)
+    cats = dict(ConcernCategory.objects.values_list("slug", "id"))
+    pool = [cats[s] for s in HALCON + OTHER]
+    with transaction.atomic():
+        la = Partnership.objects.create(code="E06000778", name="Sweeptown")
+        agencies = [
+            Agency.objects.create(
+                code=f"SW{i}", name=f"Agency {i}", type=AgencyType.OTHER, partnership=la
+            ).pk
+            for i in range(10)
+        ]
+        start = dt.datetime(2023, 1, 1, 12, 0, tzinfo=dt.UTC)
+        item_id = 0
+        with connection.cursor() as cur:
+            step = 10_000
+            for first in range(0, households, step):
+                hh = range(first, min(first + step, households))
+                cur.executemany(
+                    "INSERT INTO people_household (id, updated_at) VALUES (%s, %s)",
+                    [(h + 1, "2026-01-01 00:00:00") for h in hh],
+                )
+                cur.executemany(
+                    "INSERT INTO people_person (id, created_at) VALUES (%s, %s)",
+                    [(h * 3 + k + 1, "2026-01-01 00:00:00") for h in hh for k in range(3)],
+                )
+                cur.executemany(
+                    "INSERT INTO people_household_members (household_id, person_id) "
+                    "VALUES (%s, %s)",
+                    [(h + 1, h * 3 + k + 1) for h in hh for k in range(3)],
+                )
+                items, links = [], []
+                for h in hh:
+                    for _ in range(rng.randint(2, 10)):
+                        item_id += 1
+                        at = start + dt.timedelta(days=rng.randint(0, 3 * 365))
+                        items.append(
+                            (
+                                item_id,
+                                rng.choice(agencies),
+                                rng.choice(pool),
+                                at,
+                                at,
+                                "bench item",
+                                "",
+                                "",
+                                "standard",
+                                "not_sought",
+                                "",
+                                False,
+                                "",
+                                "",
+                                at,
+                                at,
+                            )
+                        )
+                        links.append((item_id, h * 3 + rng.randint(0, 2) + 1))
+                cur.executemany(
+                    "INSERT INTO sharing_informationitem (id, source_agency_id, category_id, "
+                    "occurred_at, recorded_at, summary, detail, recorded_by_name, sensitivity, "
+                    "consent, paragraph18_reason, protect_source, source_description, "
+                    "content_hash, created_at, updated_at, source_id) VALUES "
+                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '')",
+                    items,
+                )
+                cur.executemany(
+                    "INSERT INTO sharing_informationitem_persons (informationitem_id, person_id) "
+                    "VALUES (%s, %s)",
+                    links,
+                )
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    print(
+        f"built {households:,} households, {households * 3:,} persons, {item_id:,} items "
+        f"in {time.perf_counter() - t0:.0f} s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--households", type=int, default=100_000)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+    os.environ.update(
+        FULLPICTURE_HOME=tempfile.mkdtemp(prefix="fp-bench-alerts-"),
+        DJANGO_SETTINGS_MODULE="fullpicture.config.settings.local",
+    )
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    build(args.households, args.seed)
+
+    from django.db import connection
+
+    from fullpicture.alerts.models import Alert
+    from fullpicture.alerts.services import concern_rules_run
+
+    t = time.perf_counter()
+    first = concern_rules_run()
+    sweep_raise = time.perf_counter() - t
+    t = time.perf_counter()
+    again = concern_rules_run()
+    sweep_steady = time.perf_counter() - t
+    assert (again.raised, again.updated) == (0, 0)
+
+    halcon = ", ".join(f"'{s}'" for s in HALCON)
+    sql = (SQL_POSTGRES if connection.vendor == "postgresql" else SQL_SQLITE).format(halcon=halcon)
+    t = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute(sql)
+        rows = cur.fetchall()
+    aggregate = time.perf_counter() - t
+
+    sql_halcon = sum(1 for _, halcon_met, _ in rows if halcon_met)
+    sql_three = sum(1 for _, _, three in rows if three)
+    ours_halcon = Alert.objects.filter(rule__slug="halcon-one-team").count()
+    ours_three = Alert.objects.filter(rule__slug="three-agencies-12-months").count()
+    print(f"{connection.vendor}, {args.households:,} households ({first.families:,} families)")
+    print(
+        f"alerts: Halcon {ours_halcon:,} (SQL {sql_halcon:,}), three agencies "
+        f"{ours_three:,} (SQL {sql_three:,})"
+    )
+    assert (ours_halcon, ours_three) == (sql_halcon, sql_three), "sweep and SQL disagree"
+    print(f"sweep (raise)  {sweep_raise:8.2f} s  ratio {sweep_raise / aggregate:.2f}")
+    print(f"sweep (steady) {sweep_steady:8.2f} s  ratio {sweep_steady / aggregate:.2f}")
+    print(f"SQL aggregate  {aggregate:8.2f} s")
+
+
+if __name__ == "__main__":
+    main()
