@@ -48,6 +48,9 @@ class Scenario(models.Model):
         max_length=8, choices=ScenarioSource.choices, default=ScenarioSource.ADMIN
     )
     active = models.BooleanField(default=True)
+    file_hash = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="Of the file it was loaded from."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

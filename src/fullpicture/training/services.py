@@ -7,6 +7,7 @@ tables when it is created, and nothing here imports people, linkage or items.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import secrets
 from collections.abc import Callable
@@ -75,7 +76,9 @@ def _need(data: dict[str, Any], key: str, where: str) -> Any:
 
 
 @transaction.atomic
-def scenario_load(*, data: dict[str, Any], source: str = ScenarioSource.FILE) -> Scenario:
+def scenario_load(
+    *, data: dict[str, Any], source: str = ScenarioSource.FILE, file_hash: str = ""
+) -> Scenario:
     """Create or replace a scenario from its JSON form (see training/scenarios/)."""
     slug = str(_need(data, "slug", "scenario"))
     try:
@@ -93,6 +96,7 @@ def scenario_load(*, data: dict[str, Any], source: str = ScenarioSource.FILE) ->
             "concern_agencies": int(data.get("concern_agencies", 3)),
             "window_days": int(data.get("window_days", 365)),
             "source": source,
+            "file_hash": file_hash,
         },
     )
     scenario.cards.all().delete()
@@ -136,16 +140,27 @@ def scenario_load(*, data: dict[str, Any], source: str = ScenarioSource.FILE) ->
 
 
 def scenarios_sync(*, folder: Path = SCENARIOS) -> list[Scenario]:
-    """Load every ``*.json`` scenario file in the folder (a partnership may drop its own)."""
+    """Load every ``*.json`` scenario file in the folder (a partnership may drop its own).
+
+    A file is read again only when its content has changed since it was last loaded.
+    """
     loaded = []
     for path in sorted(folder.glob("*.json")):
+        raw = path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        known = Scenario.objects.filter(file_hash=digest, source=ScenarioSource.FILE).first()
+        if known is not None:
+            loaded.append(known)
+            continue
         try:
-            data = json.loads(path.read_text("utf-8"))
+            data = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise TrainingError(f"{path.name}: not UTF-8 text") from exc
         except json.JSONDecodeError as exc:
             raise TrainingError(
                 f"{path.name}: not valid JSON ({exc.msg}, line {exc.lineno})"
             ) from exc
-        loaded.append(scenario_load(data=data, source=ScenarioSource.FILE))
+        loaded.append(scenario_load(data=data, source=ScenarioSource.FILE, file_hash=digest))
     return loaded
 
 

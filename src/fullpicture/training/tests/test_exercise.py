@@ -259,3 +259,22 @@ def test_a_partnership_can_drop_in_its_own_scenario(tmp_path):
     trainer = TrainerFactory(agency=AgencyFactory())
     exercise = services.exercise_create(scenario=scenario, trainer=trainer)
     assert exercise.cards.get().category_label == "Domestic abuse"
+
+
+def test_scenario_files_are_reloaded_only_when_they_change(tmp_path):
+    own = tmp_path / "own.json"
+    data = (
+        '{"slug": "own", "title": "TITLE", "introduction": "x", "meeting_on": "2026-01-10",'
+        ' "agencies": [{"code": "A", "name": "Agency A"}],'
+        ' "cards": [{"ref": "A-1", "agency": "A", "occurred_on": "2026-01-01",'
+        ' "category": "neglect", "title": "t", "text": "x"}]}'
+    )
+    own.write_text(data.replace("TITLE", "First"))
+    (first,) = services.scenarios_sync(folder=tmp_path)
+    card_id = first.cards.get().pk
+    (again,) = services.scenarios_sync(folder=tmp_path)
+    assert again.cards.get().pk == card_id  # unchanged file: nothing rewritten
+    own.write_text(data.replace("TITLE", "Second"))
+    (changed,) = services.scenarios_sync(folder=tmp_path)
+    assert changed.pk == first.pk
+    assert changed.title == "Second"
