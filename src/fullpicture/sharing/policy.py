@@ -38,7 +38,7 @@ The rules (docs/decisions/0003-policy-rules.md):
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -143,6 +143,7 @@ def agreement_in_force_q(*, on: dt.date) -> Q:
 
 
 Limits = tuple[int | None, int | None, int | None]  # min age, max age, most recent N
+NO_LIMITS: Limits = (None, None, None)
 
 
 @dataclass(frozen=True)
@@ -171,26 +172,31 @@ class AgreementRule:
             return False
         return _limits_hold(limits, item)
 
-    def q(self, *, exclude_agency: int | None) -> Q:
+    def q_for(self, parties: dict[int, set[Limits]], *, exclude_agency: int | None) -> Q:
+        """SQL for this rule's shape over ``parties`` (agency -> every limits it has)."""
         groups: dict[Limits, list[int]] = defaultdict(list)
-        for agency_id, limits in self.parties.items():
-            if agency_id != exclude_agency:
+        for agency_id, limit_set in parties.items():
+            if agency_id == exclude_agency:
+                continue
+            # no limits under any agreement of this shape: the unlimited term covers all
+            for limits in [NO_LIMITS] if NO_LIMITS in limit_set else sorted(limit_set, key=repr):
                 groups[limits].append(agency_id)
         if not groups:
-            return Q(pk__in=[])
-        party_q = Q(pk__in=[])
-        for limits, agency_ids in sorted(groups.items(), key=lambda g: sorted(g[1])):
-            party_q |= Q(source_agency_id__in=sorted(agency_ids)) & _limits_q(limits)
-        q = party_q
+            return NOTHING
+        terms = [
+            _all([Q(source_agency_id__in=sorted(agency_ids)), *_limits_terms(limits)])
+            for limits, agency_ids in sorted(groups.items(), key=repr)
+        ]
+        conditions = [_any(terms)]
         if self.category_ids is not None:
-            q &= Q(category_id__in=sorted(self.category_ids))
+            conditions.append(Q(category_id__in=sorted(self.category_ids)))
         if self.special_allowed:
-            q &= Q(sensitivity__in=[Sensitivity.STANDARD, Sensitivity.SPECIAL])
+            conditions.append(Q(sensitivity__in=[Sensitivity.STANDARD, Sensitivity.SPECIAL]))
         else:
-            q &= Q(sensitivity=Sensitivity.STANDARD)
+            conditions.append(Q(sensitivity=Sensitivity.STANDARD))
         if self.consent_required:
-            q &= Q(consent=Consent.GIVEN)
-        return q
+            conditions.append(Q(consent=Consent.GIVEN))
+        return _all(conditions)
 
 
 def _limits_hold(limits: Limits, item: Any) -> bool:
@@ -202,16 +208,30 @@ def _limits_hold(limits: Limits, item: Any) -> bool:
     return not (recent is not None and (item.recency_rank is None or item.recency_rank > recent))
 
 
-def _limits_q(limits: Limits) -> Q:
+NOTHING = Q(pk__in=[])
+
+
+def _any(terms: list[Q]) -> Q:
+    """A flat OR (nested ``|=`` chains make Django's SQL compiler slow)."""
+    if not terms:
+        return NOTHING
+    return terms[0] if len(terms) == 1 else Q(*terms, _connector=Q.OR)
+
+
+def _all(terms: list[Q]) -> Q:
+    return terms[0] if len(terms) == 1 else Q(*terms)
+
+
+def _limits_terms(limits: Limits) -> list[Q]:
     min_age, max_age, recent = limits
-    q = Q()
+    terms = []
     if min_age is not None:
-        q &= Q(subject_min_age__isnull=False, subject_min_age__gte=min_age)
+        terms.append(Q(subject_min_age__isnull=False, subject_min_age__gte=min_age))
     if max_age is not None:
-        q &= Q(subject_max_age__isnull=False, subject_max_age__lte=max_age)
+        terms.append(Q(subject_max_age__isnull=False, subject_max_age__lte=max_age))
     if recent is not None:
-        q &= Q(recency_rank__isnull=False, recency_rank__lte=recent)
-    return q
+        terms.append(Q(recency_rank__isnull=False, recency_rank__lte=recent))
+    return terms
 
 
 @dataclass(frozen=True)
@@ -225,6 +245,19 @@ class PolicyContext:
     purpose_allowed: bool = False
     agreements: tuple[AgreementRule, ...] = ()
     break_glass: dict[int, int] = field(default_factory=dict)  # person id -> grant id
+    rules_key: tuple[Any, ...] = ()  # identifies ``agreements`` (and the table's state)
+
+    @property
+    def fingerprint(self) -> tuple[Any, ...]:
+        """Everything the SQL filter's text depends on (decisions are read by the SQL)."""
+        return (
+            self.agency_id,
+            self.purpose,
+            self.reads_own,
+            self.purpose_allowed,
+            self.rules_key,
+            tuple(sorted(self.break_glass)),
+        )
 
     @property
     def other_agency_ids(self) -> frozenset[int]:
@@ -240,6 +273,61 @@ def _viewer_ok(viewer: Practitioner) -> bool:
     return bool(viewer.is_authenticated and viewer.is_active and viewer.agency_id is not None)
 
 
+# Agreements change rarely and are read on every request: the rules built from them are
+# kept per process, keyed by a stamp of the whole agreements table read in the same query
+# round-trip as the check (count, newest change, sum of versions), so a suspension or an
+# edit made anywhere is seen on the very next read.
+_RULES_CACHE: OrderedDict[tuple[Any, ...], tuple[AgreementRule, ...]] = OrderedDict()
+_RULES_CACHE_SIZE = 512
+
+
+def _agreements_stamp() -> tuple[Any, ...]:
+    stamp = Agreement.objects.aggregate(
+        n=models.Count("id"), at=models.Max("updated_at"), v=models.Sum("version")
+    )
+    return (stamp["n"], stamp["at"], stamp["v"])
+
+
+def _agreement_rules(
+    *, agency_id: int, purpose: str, on: dt.date
+) -> tuple[tuple[AgreementRule, ...], tuple[Any, ...]]:
+    key = (agency_id, purpose, on, _agreements_stamp())
+    cached = _RULES_CACHE.get(key)
+    if cached is not None:
+        _RULES_CACHE.move_to_end(key)
+        return cached, key
+    agreements = (
+        Agreement.objects.filter(agreement_in_force_q(on=on))
+        .filter(party_rows__agency_id=agency_id)
+        .prefetch_related("party_rows", "categories")
+        .order_by("pk")
+    )
+    rules: list[AgreementRule] = []
+    for agreement in agreements:
+        if purpose not in (agreement.purposes or []):
+            continue
+        categories = frozenset(c.pk for c in agreement.categories.all())
+        rules.append(
+            AgreementRule(
+                agreement_id=agreement.pk,
+                reference=agreement.reference,
+                legal_basis=agreement.legal_basis,
+                category_ids=categories or None,
+                special_allowed=bool(agreement.article9),
+                consent_required=agreement.rests_on_consent,
+                parties={
+                    p.agency_id: (p.min_subject_age, p.max_subject_age, p.most_recent_limit)
+                    for p in agreement.party_rows.all()
+                },
+            )
+        )
+    result = tuple(rules)
+    _RULES_CACHE[key] = result
+    while len(_RULES_CACHE) > _RULES_CACHE_SIZE:
+        _RULES_CACHE.popitem(last=False)
+    return result, key
+
+
 def policy_context(
     *, viewer: Practitioner, purpose: str, at: dt.datetime | None = None
 ) -> PolicyContext:
@@ -251,33 +339,12 @@ def policy_context(
     roles = viewer.role_codes
     agency_type = viewer.agency.type if viewer.agency else ""
     allowed = purpose_allowed(role_codes=roles, agency_type=agency_type, purpose=purpose)
-    rules: list[AgreementRule] = []
+    rules: tuple[AgreementRule, ...] = ()
+    rules_key: tuple[Any, ...] = ()
     if allowed:
-        today = timezone.localdate(at)
-        agreements = (
-            Agreement.objects.filter(agreement_in_force_q(on=today))
-            .filter(party_rows__agency_id=agency_id)
-            .prefetch_related("party_rows", "categories")
-            .order_by("pk")
+        rules, rules_key = _agreement_rules(
+            agency_id=agency_id, purpose=purpose, on=timezone.localdate(at)
         )
-        for agreement in agreements:
-            if purpose not in (agreement.purposes or []):
-                continue
-            categories = frozenset(c.pk for c in agreement.categories.all())
-            rules.append(
-                AgreementRule(
-                    agreement_id=agreement.pk,
-                    reference=agreement.reference,
-                    legal_basis=agreement.legal_basis,
-                    category_ids=categories or None,
-                    special_allowed=bool(agreement.article9),
-                    consent_required=agreement.rests_on_consent,
-                    parties={
-                        p.agency_id: (p.min_subject_age, p.max_subject_age, p.most_recent_limit)
-                        for p in agreement.party_rows.all()
-                    },
-                )
-            )
     grants: dict[int, int] = {}
     if roles & BREAK_GLASS_ROLES:
         for grant_id, person_id in (
@@ -299,8 +366,9 @@ def policy_context(
         at=at,
         reads_own=bool(roles & READING_ROLES),
         purpose_allowed=allowed,
-        agreements=tuple(rules),
+        agreements=rules,
         break_glass=grants,
+        rules_key=rules_key,
     )
 
 
@@ -311,36 +379,78 @@ def _decisions_for(ctx: PolicyContext, outcome: str) -> Any:
 
 
 def _share_basis_q(ctx: PolicyContext) -> Q:
-    """Explicit shares still on a good basis: one-off (para 18) or an agreement in force."""
-    q = Q(agreement__isnull=True)
+    """Explicit shares still on a good basis: one-off (para 18) or an agreement in force
+    with the sharing agency as a party (grouped by sharing agency to keep the SQL short)."""
+    by_agency: dict[int, set[int]] = defaultdict(set)
     for rule in ctx.agreements:
-        q |= Q(agreement_id=rule.agreement_id, from_agency_id__in=sorted(rule.parties))
-    return q
+        for agency_id in rule.parties:
+            by_agency[agency_id].add(rule.agreement_id)
+    return _any(
+        [
+            Q(agreement__isnull=True),
+            *(
+                Q(from_agency_id=agency_id, agreement_id__in=sorted(agreement_ids))
+                for agency_id, agreement_ids in sorted(by_agency.items())
+            ),
+        ]
+    )
+
+
+def _agreements_q(rules: tuple[AgreementRule, ...], *, exclude_agency: int | None) -> Q:
+    """One OR over the agreements, merged by shape (categories, Article 9, consent) so
+    that fifty agreements cost a handful of SQL terms, not fifty."""
+    shapes: dict[tuple[Any, ...], dict[int, set[Limits]]] = defaultdict(lambda: defaultdict(set))
+    for rule in rules:
+        shape = (rule.category_ids, rule.special_allowed, rule.consent_required)
+        for agency_id, limits in rule.parties.items():
+            shapes[shape][agency_id].add(limits)
+    terms = []
+    for (category_ids, special, consent), parties in sorted(shapes.items(), key=repr):
+        merged = AgreementRule(
+            agreement_id=0,
+            reference="",
+            legal_basis="",
+            category_ids=category_ids,
+            special_allowed=special,
+            consent_required=consent,
+            parties={},
+        )
+        term = merged.q_for(parties, exclude_agency=exclude_agency)
+        if term is not NOTHING:
+            terms.append(term)
+    return _any(terms)
 
 
 def item_filter_for(ctx: PolicyContext) -> Q:
     """The SQL filter for a context (see the module's rules)."""
     if ctx.agency_id is None:
-        return Q(pk__in=[])
-    q = Q(pk__in=[])
+        return NOTHING
+    terms: list[Q] = []
     if ctx.reads_own:
-        q |= Q(source_agency_id=ctx.agency_id)
+        terms.append(Q(source_agency_id=ctx.agency_id))
     withheld = _decisions_for(ctx, Outcome.WITHHOLD).values("item_id")
     if ctx.purpose_allowed:
         shared = _decisions_for(ctx, Outcome.SHARE).filter(_share_basis_q(ctx))
-        q |= Q(pk__in=shared.values("item_id"))
+        terms.append(Q(pk__in=shared.values("item_id")))
         if ctx.agreements:
-            by_agreement = Q(pk__in=[])
-            for rule in ctx.agreements:
-                by_agreement |= rule.q(exclude_agency=ctx.agency_id)
-            q |= by_agreement & ~Q(pk__in=withheld)
+            by_agreement = _agreements_q(ctx.agreements, exclude_agency=ctx.agency_id)
+            if by_agreement is not NOTHING:
+                terms.append(_all([by_agreement, ~Q(pk__in=withheld)]))
     if ctx.break_glass:
         through = InformationItem.persons.through
         about = through.objects.filter(person_id__in=sorted(ctx.break_glass)).values(
             "informationitem_id"
         )
-        q |= Q(pk__in=about) & ~Q(sensitivity=Sensitivity.RESTRICTED) & ~Q(pk__in=withheld)
-    return q
+        terms.append(
+            _all(
+                [
+                    Q(pk__in=about),
+                    ~Q(sensitivity=Sensitivity.RESTRICTED),
+                    ~Q(pk__in=withheld),
+                ]
+            )
+        )
+    return _any(terms)
 
 
 def item_filter(*, viewer: Practitioner, purpose: str, at: dt.datetime | None = None) -> Q:

@@ -31,6 +31,7 @@ from fullpicture.sharing.models import (
     ItemDecision,
 )
 from fullpicture.sharing.policy import decide, decide_for, item_filter_for, policy_context
+from fullpicture.sharing.selectors import _items_listed
 from fullpicture.vocabulary.models import ConcernCategory
 
 pytestmark = pytest.mark.django_db
@@ -406,6 +407,8 @@ def _check(world: World, purposes: list[str], full_decide: bool) -> None:
                         "pk", flat=True
                     )
                 )
+                # the compiled, cached form the selectors use says the same
+                assert set(_items_listed(ctx).values_list("pk", flat=True)) == sql
                 for item in items:
                     expected = reference(world, v, purpose, by_pk[item.pk])
                     decided = (
