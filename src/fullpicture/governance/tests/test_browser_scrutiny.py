@@ -71,7 +71,7 @@ def test_a_scrutineer_reads_the_dashboard(live_server, page, assert_accessible):
             "bars => bars.map(b => [b.dataset.label, b.dataset.series, Number(b.dataset.value)])"
         )
         headers = panel.locator("thead th").all_inner_texts()
-        table = []
+        table: list[list] = []
         for row in panel.locator("tbody tr").all():
             label = row.locator("th").inner_text()
             values = row.locator("td").all_inner_texts()

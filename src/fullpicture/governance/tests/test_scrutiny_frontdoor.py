@@ -48,7 +48,7 @@ def test_front_door_panels_count_triage_decisions_feedback_and_levels():
     triage = {r[0]: r[1:] for r in panels["triage"].rows}
     assert triage["Red"] == [1, 0, 0, 0]
     assert triage["Amber"] == [1, 0, 0, 0]
-    decisions = dict(panels["decisions"].rows)
+    decisions: dict = dict(panels["decisions"].rows)
     assert decisions["Within 1 working day"] == 1
     assert decisions["Not yet decided: in time"] + decisions["Not yet decided: overdue"] == 1
     assert panels["feedback"].rows == [["Test Primary", 1, 0, 0, 0]]

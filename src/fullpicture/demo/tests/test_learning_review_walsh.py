@@ -25,6 +25,7 @@ def walsh(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         sharetown_load()
         review = LearningReview.objects.get(status="approved")
+        assert review.household is not None
         members = set(review.household.members.values_list("pk", flat=True))
         timeline = learning_review_timeline(review_id=review.pk)
         yield review, members, timeline
