@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import Actor, EventSpec, ledger_record, ledger_record_many
@@ -498,12 +498,13 @@ def record_match(*, record: SourceRecord) -> MatchResult:
     result = matching.index_match(record_in(record))
     if result.outcome is EngineOutcome.LINKED and result.cluster:
         person_id = int(result.cluster[2:])
-        others = list(SourceRecord.objects.filter(person_id=person_id).values_list("id", flat=True))
-        refused = (
-            NotSamePerson.objects.filter(record_a=record, record_b__in=others).exists()
-            or NotSamePerson.objects.filter(record_b=record, record_a__in=others).exists()
-        )
-        if refused:
+        partners = [
+            b if a == record.pk else a
+            for a, b in NotSamePerson.objects.filter(
+                Q(record_a_id=record.pk) | Q(record_b_id=record.pk)
+            ).values_list("record_a_id", "record_b_id")
+        ]
+        if partners and SourceRecord.objects.filter(person_id=person_id, pk__in=partners).exists():
             return MatchResult(
                 outcome=EngineOutcome.REVIEW,
                 cluster=None,
