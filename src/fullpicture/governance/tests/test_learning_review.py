@@ -170,3 +170,43 @@ def test_the_command_refuses_without_approval_and_writes_json_and_pdf_with_it(
     # now approved: the command runs again without --approved-by
     call_command("learning-review", *args, "--out", str(tmp_path / "again"))
     assert ledger_verify().ok
+
+
+def test_the_ig_lead_requests_approves_and_downloads_a_review_on_the_page(review_world):
+    from django.test import Client
+
+    world, lead, _ = review_world
+    client = Client()
+    client.force_login(world.chair)
+    assert client.get("/governance/learning-reviews/").status_code == 404
+    client.force_login(lead)
+    page = client.post(
+        "/governance/learning-reviews/",
+        {
+            "scope_kind": "person",
+            "scope_id": str(world.child.pk),
+            "from": "2020-01-01",
+            "to": TO.isoformat(),
+            "terms": "",
+        },
+    )
+    assert page.status_code == 400
+    assert "Give the review&#x27;s terms of reference." in page.content.decode()
+    client.post(
+        "/governance/learning-reviews/",
+        {
+            "scope_kind": "person",
+            "scope_id": str(world.child.pk),
+            "from": "2020-01-01",
+            "to": TO.isoformat(),
+            "terms": "Rapid review",
+        },
+    )
+    review = LearningReview.objects.get()
+    download = f"/governance/learning-reviews/{review.pk}/download/"
+    assert client.post(download, {"format": "pdf"}).status_code == 404  # not yet approved
+    client.post(f"/governance/learning-reviews/{review.pk}/decide/", {"decision": "approve"})
+    pdf = client.post(download, {"format": "pdf"})
+    assert pdf.content.startswith(b"%PDF")
+    body = json.loads(client.post(download, {"format": "json"}).content)
+    assert body["summary"]["review_id"] == review.pk
