@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
+import resource
 import tempfile
 import time
 import warnings
@@ -81,7 +82,8 @@ def main() -> None:
     t0 = time.perf_counter()
     matcher = Matcher(model, ex_feats, clusters=clusters)
     t_index = time.perf_counter() - t0
-    print(f"features {t_feat:.1f} s; matcher index built in {t_index:.1f} s")
+    print(f"features {t_feat:.1f} s; matcher index built in {t_index:.1f} s; "
+          f"peak RSS so far {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
     from fullpicture.linkage.engine import RecordIn
 
