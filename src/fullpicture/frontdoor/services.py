@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -330,7 +331,7 @@ def contact_create(*, user: Practitioner, data: ContactInput) -> ContactCreated:
     now = timezone.now()
     with transaction.atomic():
         contact = Contact.objects.create(
-            reference=f"pending-{user.pk}-{now.timestamp()}",
+            reference=f"~{uuid.uuid4().hex[:20]}",  # replaced once the id is known
             partnership=partnership,
             mash_agency=mash,
             referrer_kind=data.referrer_kind,
