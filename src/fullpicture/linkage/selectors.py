@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from fullpicture.linkage.engine import LinkageModel, RecordIn, WaterfallStep, clean_nhs_number
 from fullpicture.linkage.engine.features import record_features
@@ -210,6 +210,7 @@ class AgencyQuality:
     by_reviewer: int
     in_review: int
     new: int
+    joined: int
     pending: int
     matched: int
     minimum_percent: Decimal
@@ -220,7 +221,15 @@ class AgencyQuality:
     @property
     def pct(self) -> dict[str, float]:
         """Each count as a percentage of the agency's records (for templates)."""
-        names = ("valid_nhs", "by_identifier", "by_model", "by_reviewer", "in_review", "new")
+        names = (
+            "valid_nhs",
+            "by_identifier",
+            "by_model",
+            "by_reviewer",
+            "in_review",
+            "new",
+            "joined",
+        )
         return {name: self.percent(getattr(self, name)) for name in names}
 
     @property
@@ -236,19 +245,29 @@ def match_quality(*, partnership_id: int | None = None) -> list[AgencyQuality]:
     """For each agency: how its records were matched, and whether its feed is ready.
 
     A record counts as matched when it carries a valid NHS number or is linked
-    (by identifier, by the model or by a reviewer); an agency's feed is ready when
-    its matched share reaches its partnership's minimum (95 % unless set).
+    (by identifier, by the model or by a reviewer), or when it arrived first, as a
+    new person, and later records joined it (``joined``); an agency's feed is ready
+    when its matched share reaches its partnership's minimum (95 % unless set).
     """
     agencies = Agency.objects.select_related("partnership").order_by("name")
     if partnership_id is not None:
         agencies = agencies.filter(partnership_id=partnership_id)
     counts: dict[int, dict[str, int]] = {a.pk: {} for a in agencies}
+    shared = set(
+        SourceRecord.objects.filter(person__isnull=False)
+        .values("person_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("person_id", flat=True)
+    )
     rows = (
         SourceRecord.objects.filter(agency__in=list(counts))
-        .values_list("agency_id", "nhs_number", "link__outcome", "link__method", "link__manual")
+        .values_list(
+            "agency_id", "nhs_number", "person_id", "link__outcome", "link__method", "link__manual"
+        )
         .iterator(chunk_size=10000)
     )
-    for agency_id, nhs, outcome, method, manual in rows:
+    for agency_id, nhs, person_id, outcome, method, manual in rows:
         c = counts[agency_id]
         valid = bool(clean_nhs_number(nhs))
         c["records"] = c.get("records", 0) + 1
@@ -260,14 +279,18 @@ def match_quality(*, partnership_id: int | None = None) -> list[AgencyQuality]:
         elif outcome == Outcome.REVIEW:
             keys.append("in_review")
         elif outcome == Outcome.NEW_PERSON:
-            keys.append("new")
+            keys.append("joined" if person_id in shared else "new")
         elif manual or method == Method.MANUAL:
             keys.append("by_reviewer")
         elif method in IDENTIFIER_METHODS:
             keys.append("by_identifier")
         else:
             keys.append("by_model")
-        if valid or outcome == Outcome.LINKED:
+        if (
+            valid
+            or outcome == Outcome.LINKED
+            or (outcome == Outcome.NEW_PERSON and person_id in shared)
+        ):
             keys.append("matched")
         for key in keys:
             c[key] = c.get(key, 0) + 1
@@ -294,6 +317,7 @@ def match_quality(*, partnership_id: int | None = None) -> list[AgencyQuality]:
                         "by_reviewer",
                         "in_review",
                         "new",
+                        "joined",
                         "pending",
                         "matched",
                     )

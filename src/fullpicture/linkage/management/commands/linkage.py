@@ -55,7 +55,7 @@ class Command(BaseCommand):
         rows = match_quality()
         header = (
             f"{'agency':<14}{'records':>9}{'NHS no.':>9}{'by id':>8}{'model':>8}"
-            f"{'review':>8}{'new':>8}{'matched':>9}{'min':>7}  ready"
+            f"{'review':>8}{'new':>8}{'joined':>8}{'matched':>9}{'min':>7}  ready"
         )
         self.stdout.write(header)
         for q in rows:
@@ -63,6 +63,6 @@ class Command(BaseCommand):
                 f"{q.agency_code:<14}{q.records:>9}"
                 f"{q.percent(q.valid_nhs):>8.1f}%{q.percent(q.by_identifier):>7.1f}%"
                 f"{q.percent(q.by_model + q.by_reviewer):>7.1f}%{q.percent(q.in_review):>7.1f}%"
-                f"{q.percent(q.new):>7.1f}%{q.matched_percent:>8.1f}%"
+                f"{q.percent(q.new):>7.1f}%{q.percent(q.joined):>7.1f}%{q.matched_percent:>8.1f}%"
                 f"{float(q.minimum_percent):>6.0f}%  {'ready' if q.ready else 'NOT READY'}"
             )
