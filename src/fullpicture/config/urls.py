@@ -12,9 +12,9 @@ urlpatterns = [
     path("front-door/", include("fullpicture.frontdoor.urls")),
     path("api/v1/", include("fullpicture.api.urls")),
     path("meetings/", include("fullpicture.meetings.urls")),
+    path("linkage/", include("fullpicture.linkage.urls")),
     path("vocabulary/", include("fullpicture.vocabulary.urls")),
     path("training/", include("fullpicture.training.urls")),
-    path("linkage/", include("fullpicture.linkage.urls")),
     path("alerts/", include("fullpicture.alerts.urls")),
     path("", include("fullpicture.alerts.api_urls")),  # /fhir/CareTeam, /api/alerts/...
     path("sharing/", include("fullpicture.sharing.urls")),

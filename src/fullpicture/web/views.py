@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from fullpicture.meetings.selectors import overdue_actions_for_owner, overdue_actions_for_person
 from fullpicture.partnerships.models import MASH_ROLES, Practitioner
 from fullpicture.sharing.policy import Purpose
 from fullpicture.sharing.selectors import (
@@ -55,7 +56,15 @@ def home(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
     purpose = _default_purpose(viewer)
     items = recent_items_for_agency(viewer=viewer, purpose=purpose) if viewer.agency else []
-    return render(request, "web/home.html", {"items": items, "purpose": purpose})
+    return render(
+        request,
+        "web/home.html",
+        {
+            "items": items,
+            "purpose": purpose,
+            "overdue_actions": overdue_actions_for_owner(owner=viewer),
+        },
+    )
 
 
 @require_GET
@@ -105,6 +114,7 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
             "address_history": _address_history(summary.records),
             "purpose": purpose,
             "purpose_label": Purpose(purpose).label,
+            "overdue_actions": overdue_actions_for_person(viewer=viewer, person_id=person.pk),
         },
     )
 
