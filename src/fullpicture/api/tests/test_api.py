@@ -307,3 +307,34 @@ def test_api_token_command_prints_the_token_once(world, capsys):
     call_command("api-token", "revoke", token.prefix)
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_an_administrator_issues_and_revokes_a_token_in_the_admin(client, world):
+    from fullpicture.partnerships.tests.factories import PractitionerFactory
+
+    admin_user = PractitionerFactory(
+        username="t.admin",
+        agency=world.mash,
+        roles=["administrator"],
+        is_staff=True,
+        is_superuser=True,
+    )
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/api/apitoken/add/",
+        {"name": "school MIS", "agency": world.school.pk, "role": "agency_practitioner"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    token = ApiToken.objects.get()
+    shown = [str(m) for m in response.context["messages"]]
+    assert any(token.prefix in m and "shown only once" in m for m in shown)
+    secret = next(w for m in shown for w in m.split() if w.startswith(token.prefix + "."))
+    assert call(client, "get", "/contacts", secret)[0] == 200
+    client.post(
+        "/admin/api/apitoken/",
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert call(client, "get", "/contacts", secret)[0] == 401
