@@ -195,6 +195,7 @@ def main() -> None:
                 time.sleep(0.05)
         results: dict[str, list[float]] = {"fhir": [], "ping": []}
         errors: dict[str, int] = {"fhir": 0, "ping": 0}
+        reasons: dict[str, int] = {}
         lock = threading.Lock()
         deadline = time.perf_counter() + args.duration
         headers = {"Cookie": f"sessionid={cookie}", "Connection": "keep-alive"}
@@ -204,6 +205,7 @@ def main() -> None:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             mine: dict[str, list[float]] = {"fhir": [], "ping": []}
             bad = {"fhir": 0, "ping": 0}
+            why: dict[str, int] = {}
             n = 0
             while time.perf_counter() < deadline:
                 n += 1
@@ -223,8 +225,10 @@ def main() -> None:
                         response = conn.getresponse()
                         response.read()
                         ok = response.status == 200
-                    except (OSError, http.client.HTTPException):
+                        status = str(response.status)
+                    except (OSError, http.client.HTTPException) as exc:
                         ok = False
+                        status = type(exc).__name__
                         conn.close()
                         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                     elapsed = time.perf_counter() - start
@@ -232,11 +236,14 @@ def main() -> None:
                         mine[kind].append(elapsed)
                     else:
                         bad[kind] += 1
+                        why[status] = why.get(status, 0) + 1
             conn.close()
             with lock:
                 for kind in mine:
                     results[kind].extend(mine[kind])
                     errors[kind] += bad[kind]
+                for status, count in why.items():
+                    reasons[status] = reasons.get(status, 0) + count
 
         threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.connections)]
         started = time.perf_counter()
@@ -265,6 +272,8 @@ def main() -> None:
             f"{pct(values, 50):>7.2f} {pct(values, 95):>7.2f} {pct(values, 99):>7.2f} "
             f"{statistics.mean(values) * 1000:>8.2f}"
         )
+    if reasons:
+        print("errors by status:", ", ".join(f"{k}: {v}" for k, v in sorted(reasons.items())))
     ratio = pct(results["fhir"], 99) / pct(results["ping"], 99)
     print(f"p99 ratio FHIR / empty endpoint: {ratio:.2f} (target <= 1.5)")
 
