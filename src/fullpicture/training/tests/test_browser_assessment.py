@@ -19,7 +19,8 @@ def test_a_trainer_reads_the_trend_and_scores_an_assessment(live_server, page, a
     page.get_by_label("Username").fill("a.trainer")
     page.get_by_label("Password").fill("correct-horse-battery")
     page.keyboard.press("Enter")
-    page.get_by_role("heading", level=1).first.wait_for()
+    # Wait until signed in: the sign-in page has a heading too.
+    page.wait_for_url(lambda url: "/sign-in/" not in url)
     page.goto(live_server.url + "/training/self-assessment/")
     page.get_by_role("heading", name="Scores over time").wait_for()
     chart = page.get_by_role("img", name="Score for each of the three factors")
