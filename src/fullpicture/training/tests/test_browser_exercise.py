@@ -20,7 +20,7 @@ PASSWORD = "correct-horse-battery"
 
 def _sign_in(browser, live_server, username):
     context = browser.new_context()
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)  # four browsers at once on a busy machine
     page = context.new_page()
     page.goto(live_server.url + "/sign-in/")
     page.get_by_label("Username").fill(username)
