@@ -509,3 +509,147 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"Notification {self.pk} to {self.recipient_id}"
+
+
+# --------------------------------------------------------------------------------------
+# Agency feeds: item history, involvements, freshness and coverage, challenges
+# (sharing/feeds.py; docs/feeds.md; docs/decisions/0060-0063)
+# --------------------------------------------------------------------------------------
+
+
+class ItemVersion(models.Model):
+    """What a fed item said before a change: the previous values, kept when a feed updates
+    it (the ledger holds who changed it and when, ids only)."""
+
+    item = models.ForeignKey(InformationItem, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    category = models.ForeignKey(ConcernCategory, on_delete=models.PROTECT, related_name="+")
+    summary = models.CharField(max_length=300)
+    detail = models.TextField(blank=True)
+    occurred_at = models.DateTimeField()
+    recorded_at = models.DateTimeField()
+    sensitivity = models.CharField(max_length=16, choices=Sensitivity.choices)
+    consent = models.CharField(max_length=16, choices=Consent.choices)
+    record_ids = models.JSONField(default=list, help_text="Subject record ids then.")
+    content_hash = models.CharField(max_length=64, blank=True)
+    replaced_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["item_id", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "version"], name="uniq_item_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"Item {self.item_id} v{self.version}"
+
+
+class Involvement(models.Model):
+    """An agency working with a person, now (no end) or before, with its lead practitioner
+    and how to reach them. Keyed by (record, role, started_on); fed like items."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="involvements")
+    record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="involvements")
+    practitioner_name = models.CharField(max_length=120)
+    role = models.CharField(max_length=120)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    started_on = models.DateField()
+    latest_contact_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["ended_on", "-latest_contact_on", "agency_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "role", "started_on"], name="uniq_involvement"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Involvement {self.pk} ({self.agency_id})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None
+
+
+class FeedKind(models.TextChoices):
+    ITEMS = "items", "Events and concerns"
+    INVOLVEMENTS = "involvements", "Involvements"
+
+
+class FeedStatus(models.Model):
+    """How current an agency's feed is and what it covers, so that 'nothing found' is never
+    taken for 'nothing known'. Updated on every import."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="feed_statuses")
+    kind = models.CharField(max_length=16, choices=FeedKind.choices, default=FeedKind.ITEMS)
+    current_to = models.DateTimeField(
+        null=True, blank=True, help_text="The data is complete up to this moment."
+    )
+    last_import_at = models.DateTimeField(null=True, blank=True)
+    last_import_rows = models.PositiveIntegerField(default=0)
+    covers_from = models.DateField(
+        null=True, blank=True, help_text="The earliest date the feed holds data for."
+    )
+    area = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Postcode districts covered, space-separated (e.g. 'ST1 ST2'); blank: all.",
+    )
+    min_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["agency_id", "kind"]
+        verbose_name_plural = "feed statuses"
+        constraints = [models.UniqueConstraint(fields=["agency", "kind"], name="uniq_feed_status")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}:{self.kind}"
+
+
+class ChallengeAnswer(models.TextChoices):
+    PENDING = "", "Awaiting an answer"
+    CORRECTED = "corrected", "Corrected"
+    CONFIRMED = "confirmed", "Confirmed as right"
+    REMOVED = "removed", "Removed"
+
+
+class Challenge(models.Model):
+    """A viewer's report that an item or a record is wrong; the owning agency must answer."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="challenges")
+    about = models.CharField(max_length=8, choices=[("item", "Item"), ("record", "Record")])
+    object_id = models.PositiveBigIntegerField(help_text="The item's or record's id.")
+    item = models.ForeignKey(
+        InformationItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    record = models.ForeignKey(
+        SourceRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(max_length=32)
+    reason = models.TextField()
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField()
+    answer = models.CharField(
+        max_length=16, choices=ChallengeAnswer.choices, blank=True, default=""
+    )
+    answer_note = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["answered_at", "-raised_at", "-id"]
+        indexes = [models.Index(fields=["agency", "answered_at"])]
+
+    def __str__(self) -> str:
+        return f"Challenge {self.pk}"

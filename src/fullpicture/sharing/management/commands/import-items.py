@@ -1,18 +1,73 @@
-"""``fullpicture import-items --agency CODE FILE.csv [--skip-bad-rows]``."""
+"""``fullpicture import-items --agency CODE FILE.csv [--skip-bad-rows] [--current-to WHEN]
+[--covers-from DATE] [--area 'ST1 ST2'] [--ages MIN-MAX]``."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fullpicture.audit.services import Actor
-from fullpicture.core.csvfile import ImportRejected
+from fullpicture.core.csvfile import ImportRejected, RowError, parse_date, parse_datetime
 from fullpicture.core.progress import progress_bar
 from fullpicture.partnerships.models import Agency
-from fullpicture.sharing.services import items_import_file
+from fullpicture.sharing.feeds import Coverage, items_import_file
+
+
+def agency_for(code: str) -> Agency:
+    agency = Agency.objects.filter(code=code).first()
+    if agency is None:
+        raise CommandError(f"unknown agency '{code}': nothing was stored")
+    return agency
+
+
+def write_rejects(command: BaseCommand, path: Path, rejected: list[RowError]) -> None:
+    rejects = path.with_name(path.stem + ".rejects.csv")
+    with rejects.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["row", "column", "problem"])
+        for e in rejected:
+            writer.writerow([e.row, e.column, e.message])
+    command.stderr.write(f"{len(rejected)} bad row(s) skipped; see {rejects}")
+
+
+def refused(path: Path, exc: ImportRejected) -> CommandError:
+    return CommandError(
+        f"{path.name}: nothing was stored; {len(exc.errors)} problem(s):\n"
+        + "\n".join(f"  {e}" for e in exc.errors)
+    )
+
+
+def current_to_option(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        return parse_datetime(value)
+    except ValueError as exc:
+        raise CommandError(f"--current-to '{value}' is not an ISO 8601 date or date-time") from exc
+
+
+def coverage_options(options: dict[str, Any]) -> Coverage | None:
+    covers_from = area = low = high = None
+    if options.get("covers_from"):
+        try:
+            covers_from = parse_date(options["covers_from"])
+        except ValueError as exc:
+            raise CommandError("--covers-from must be a date, YYYY-MM-DD") from exc
+    if options.get("area") is not None:
+        area = options["area"]
+    if options.get("ages"):
+        first, _, last = options["ages"].partition("-")
+        try:
+            low, high = int(first), int(last)
+        except ValueError as exc:
+            raise CommandError("--ages must be MIN-MAX in whole years, e.g. 0-17") from exc
+    if covers_from is None and area is None and low is None:
+        return None
+    return Coverage(covers_from=covers_from, area=area, min_age=low, max_age=high)
 
 
 class Command(BaseCommand):
@@ -22,12 +77,18 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--agency", required=True, help="The agency's code.")
         parser.add_argument("--skip-bad-rows", action="store_true")
+        parser.add_argument(
+            "--current-to", help="When the extract is complete to (default: latest recorded_at)."
+        )
+        parser.add_argument("--covers-from", help="The earliest date the feed holds (YYYY-MM-DD).")
+        parser.add_argument("--area", help="Postcode districts covered, e.g. 'ST1 ST2 ST3'.")
+        parser.add_argument("--ages", help="Ages covered in whole years, MIN-MAX, e.g. 0-17.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        agency = Agency.objects.filter(code=options["agency"]).first()
-        if agency is None:
-            raise CommandError(f"unknown agency '{options['agency']}'")
+        agency = agency_for(options["agency"])
         path: Path = options["file"]
+        current_to = current_to_option(options["current_to"])
+        coverage = coverage_options(options)
         try:
             with progress_bar(f"Importing {path.name}") as progress:
                 result = items_import_file(
@@ -36,20 +97,13 @@ class Command(BaseCommand):
                     actor=Actor.system("import-items"),
                     skip_bad_rows=options["skip_bad_rows"],
                     progress=progress,
+                    current_to=current_to,
+                    coverage=coverage,
                 )
         except ImportRejected as exc:
-            raise CommandError(
-                f"{path.name}: nothing was stored; {len(exc.errors)} problem(s):\n"
-                + "\n".join(f"  {e}" for e in exc.errors)
-            ) from exc
+            raise refused(path, exc) from exc
         if result.rejected:
-            rejects = path.with_name(path.stem + ".rejects.csv")
-            with rejects.open("w", newline="", encoding="utf-8") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(["row", "column", "problem"])
-                for e in result.rejected:
-                    writer.writerow([e.row, e.column, e.message])
-            self.stderr.write(f"{len(result.rejected)} bad row(s) skipped; see {rejects}")
+            write_rejects(self, path, result.rejected)
         self.stdout.write(
             f"{path.name}: {result.created} created, {result.updated} updated, "
             f"{result.unchanged} unchanged."
