@@ -205,6 +205,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Full Picture's own settings
 FULLPICTURE_HOME = HOME
 FULLPICTURE_MODEL_DIR = HOME / "linkage"
+# How long break-glass access lasts (docs/decisions/0004).
+FULLPICTURE_BREAK_GLASS_HOURS = env.int("FULLPICTURE_BREAK_GLASS_HOURS", default=24)
 
 # Personal data never goes to logs: loggers carry ids and event kinds only.
 LOGGING = {
