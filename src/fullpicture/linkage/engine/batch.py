@@ -5,7 +5,8 @@ Clustering takes the strongest evidence first (manual must-links, then shared va
 NHS numbers, UPNs and PNC ids, then Splink pairs by falling probability) and merges
 two clusters only if the result stays consistent: no cannot-link pair inside it, at
 most one valid value of each identifier, dates of birth that are all compatible
-(equal, day and month swapped, a one-character typo, or the same year and month)
+(equal, day and month swapped, a one-character typo, the same year and month, or the
+year one out)
 unless the join rests on a shared identifier, and never two existing clusters. A
 record whose strong link is refused for such a conflict is doubtful: it is taken out
 and sent to REVIEW, so clusters cannot chain through one weak link.
@@ -38,6 +39,8 @@ def dob_compatible(a: str, b: str) -> bool:
     if a == b or a[:7] == b[:7]:
         return True
     if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
+        return True
+    if a[5:] == b[5:] and abs(int(a[:4]) - int(b[:4])) == 1:  # year keyed one out
         return True
     return jellyfish.levenshtein_distance(a, b) <= 1 and abs(int(a[:4]) - int(b[:4])) <= 10
 
@@ -420,10 +423,17 @@ def link_batch(
     if progress:
         progress(4, total_steps)
 
-    # 3. Review candidates for records that ended up on their own.
+    # 3. Review candidates for records that ended up on their own. Two people holding
+    # different valid values of one identifier (two NHS numbers) are already known to
+    # be two people: nothing for a reviewer to decide.
+    def ids_differ(ra: int, rb: int) -> bool:
+        ia, ib = uf.ids(ra), uf.ids(rb)
+        return bool(ia) and bool(ib) and any(ib.get(k, v) != v for k, v in ia.items())
+
     best_review: dict[int, tuple[float, int]] = {}
     for p, a, b in review_edges + [(p, a, b) for p, a, b in strong]:
-        if uf.find(a) == uf.find(b):
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb or ids_differ(ra, rb):
             continue
         for x, y in ((a, b), (b, a)):
             if p > best_review.get(x, (-1.0, -1))[0]:

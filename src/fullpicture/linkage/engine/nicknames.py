@@ -1,6 +1,9 @@
-"""A small English nickname map: each group lists a formal name first, then the
-short forms and variants that mean the same given name. A short form can sit in
-several groups (Chris: Christopher, Christine); equivalence is "share a group"."""
+"""A small nickname and spelling-variant map for given names common in England: each
+group lists a formal name first, then the short forms and variants that mean the same
+given name (English nicknames; Irish, Welsh, Arabic and Polish spellings that sound
+alike but do not look alike, such as Niamh/Neve, Rhys/Reece, Siobhan/Shivaun,
+Yusuf/Yousef, Zofia/Sofia). A short form can sit in several groups (Chris:
+Christopher, Christine); equivalence is "share a group"."""
 
 from __future__ import annotations
 
@@ -49,7 +52,7 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("jennifer", "jenny", "jen", "jenna"),
     ("patricia", "pat", "patty", "trish", "tricia"),
     ("patrick", "pat", "paddy"),
-    ("abigail", "abby", "abbie", "gail"),
+    ("abigail", "abby", "abbie", "abi", "gail"),
     ("olivia", "liv", "livvy", "ollie"),
     ("oliver", "ollie", "olly"),
     ("harold", "harry", "hal"),
@@ -134,6 +137,45 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("kimberley", "kim", "kimberly"),
     ("rachel", "rach"),
     ("ashley", "ash"),
+    # Spelling variants that sound alike (Irish, Welsh, Scottish).
+    ("niamh", "neve", "neave", "neeve", "nieve"),
+    ("siobhan", "shivaun", "shevaun", "shivon"),
+    ("sinead", "shinead"),
+    ("caoimhe", "keeva", "keva"),
+    ("aoife", "eefa"),
+    ("saoirse", "seersha"),
+    ("roisin", "rosheen"),
+    ("grainne", "grania"),
+    ("eoin", "owen", "owain"),
+    ("ewan", "euan", "ewen"),
+    ("padraig", "patrick", "padraic"),
+    ("rhys", "reece", "reese", "rees"),
+    ("dafydd", "david", "dai", "dewi"),
+    ("sian", "shan"),
+    ("connor", "conor", "conner"),
+    ("ciaran", "kieran", "kieron", "keiran"),
+    ("kayleigh", "kayley", "kaylee", "kaley", "kaleigh"),
+    ("harley", "harlee", "harlie"),
+    ("riley", "rylee", "rylie", "reilly"),
+    ("chloe", "cloe"),
+    # Transliterations (Arabic, Somali).
+    ("yusuf", "yousef", "yousuf", "youssef", "yusef"),
+    ("ahmed", "ahmad", "ahmet"),
+    ("zainab", "zaynab", "zeinab"),
+    ("aisha", "ayesha", "aysha", "aishah"),
+    ("fatima", "fatimah", "fatma", "faduma"),
+    ("hussein", "husain", "hussain"),
+    ("mustafa", "mustapha", "mostafa"),
+    ("omar", "umar"),
+    # Polish (with their English forms).
+    ("zofia", "sofia", "zosia"),
+    ("aleksandra", "alexandra", "ola"),
+    ("malgorzata", "gosia", "margaret"),
+    ("jakub", "kuba", "jacob"),
+    ("katarzyna", "kasia", "kate"),
+    ("wojciech", "wojtek"),
+    ("lukasz", "luke"),
+    ("ionut", "ion"),
 )
 
 

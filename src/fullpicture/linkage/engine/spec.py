@@ -102,6 +102,11 @@ def _dob_swapped(a: str | None, b: str | None) -> bool:
     )
 
 
+def _dob_year_off(a: str | None, b: str | None) -> bool:
+    """The year keyed one out (1979 for 1980), day and month right."""
+    return a is not None and b is not None and a[5:] == b[5:] and _year_diff(a, b) == 1
+
+
 def _dob_typo(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and _lev(a, b) <= 1 and _year_diff(a, b) <= 10
 
@@ -151,19 +156,19 @@ FIRST_NAME = Comparison(
             lambda x, y: _any_common(_g(x, "first_groups"), _g(y, "first_groups")),
         ),
         Level(
-            "other given name",
-            "list_contains(string_split(coalesce(middle_r, ''), ' '), first_name_l) OR "
-            "list_contains(string_split(coalesce(middle_l, ''), ' '), first_name_r)",
-            lambda x, y: _in_tokens(_g(x, "first_name"), _g(y, "middle"))
-            or _in_tokens(_g(y, "first_name"), _g(x, "middle")),
-        ),
-        Level(
             "swapped with surname",
             "jaro_winkler_similarity(first_name_l, surname_r) >= 0.88 AND "
             "jaro_winkler_similarity(surname_l, first_name_r) >= 0.88",
             _names_swapped,
         ),
         _jw_level("first_name", 0.88, "jaro-winkler >= 0.88"),
+        Level(
+            "other given name",
+            "list_contains(string_split(coalesce(middle_r, ''), ' '), first_name_l) OR "
+            "list_contains(string_split(coalesce(middle_l, ''), ' '), first_name_r)",
+            lambda x, y: _in_tokens(_g(x, "first_name"), _g(y, "middle"))
+            or _in_tokens(_g(y, "first_name"), _g(x, "middle")),
+        ),
         _jw_level("first_name", 0.75, "jaro-winkler >= 0.75"),
         _else(),
     ),
@@ -212,6 +217,11 @@ DOB = Comparison(
             "substr(dob_l, 1, 4) = substr(dob_r, 1, 4) AND substr(dob_l, 6, 2) = "
             "substr(dob_r, 9, 2) AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2)",
             lambda x, y: _dob_swapped(_g(x, "dob"), _g(y, "dob")),
+        ),
+        Level(
+            "same day and month, year one apart",
+            f"substr(dob_l, 6, 5) = substr(dob_r, 6, 5) AND {_YDIFF} = 1",
+            lambda x, y: _dob_year_off(_g(x, "dob"), _g(y, "dob")),
         ),
         Level(
             "one character typo",

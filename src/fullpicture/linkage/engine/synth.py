@@ -328,6 +328,9 @@ def _record(
             dob = datetime.date(d.year, d.month, d.day - dd + nd).isoformat()
         except ValueError:
             dob = d.isoformat()
+    elif r[11] < 0.02:  # the year keyed one out
+        yr = d.year + (1 if r[10] < 0.5 else -1)
+        dob = datetime.date(yr, d.month, min(d.day, 28 if d.month == 2 else d.day)).isoformat()
     sex = p.sex[i]
     if r[12] < 0.03:
         sex = ""
