@@ -360,11 +360,12 @@ def walsh_records() -> list[Rec]:
     ry, sa = "walsh-ryan", "walsh-sandra"
     dean_pnc = make_pnc(*DEAN_PNC)
     return [
-        # Sharetown Police: two records for Katie (a call handler's, then an officer's), an
-        # unknown "Dean" from the first call, the children created as "present" at the first call.
+        # Sharetown Police: two records for Katie (a call handler's, then an officer's), Dean
+        # as he gave his details at the first call (name and date of birth, no address), the
+        # children created as "present" at the first call.
         _r("STPOL", "P-118204", k, "Katie", "Welsh", "", "", "F", OLD, "2025-02-14",
            address="14 Cobblers Row, Sharetown"),
-        _r("STPOL", "P-118205", d, "Dean", "", "", "", "M", None, "2025-02-14"),
+        _r("STPOL", "P-118205", d, "Dean", "CARTER", "", "1992-06-21", "M", None, "2025-02-14"),
         _r("STPOL", "P-118206", j, "Jayden", "Walsh", "", "2017-01-14", "M", OLD, "2025-02-14",
            address="14 Cobblers Row, Sharetown"),
         _r("STPOL", "P-118207", r, "Ruby", "Walsh", "", "2020-11-03", "F", OLD, "2025-02-14",
@@ -437,12 +438,12 @@ def walsh_records() -> list[Rec]:
         _r("BPS", "C0312", ry, "Ryan", "Doyle", "", "", "M", HOLLINS, "2021-09-01"),
         _r("BPS", "C0689", d, "Dean", "Carter", "", "", "M", NEW, "2025-09-03"),
         # Little Acorns Nursery: Ruby (2023-25) and Lily-Mae (2026), registered by Dean as his
-        # daughter "Lily Mae Carter".
+        # daughter "Lily Mae Carter" (the funded-childcare form asks for his date of birth).
         _r("LAN", "LA-0142", r, "Ruby", "Walsh", "", "2020-11-03", "F", OLD, "2023-09-04"),
         _r("LAN", "LA-0143", sa, "Sandra", "Walsh", "", "", "F", ORCHARD, "2023-09-04"),
         _r("LAN", "LA-0204", k, "Katie", "Walsh", "", "1997-03-09", "F", NEW, "2023-09-04"),
         _r("LAN", "LA-0203", lm, "Lily Mae", "Carter", "", "2024-05-18", "F", NEW, "2026-01-06"),
-        _r("LAN", "LA-0205", d, "Dean", "Carter", "", "", "M", NEW, "2026-01-06"),
+        _r("LAN", "LA-0205", d, "Dean", "Carter", "", "1992-06-21", "M", NEW, "2026-01-06"),
         # Children's Social Care: the family from the first police notification; Lily-Mae
         # recorded a second time, as "Lily Mae Carter", from the nursery's referral.
         _r("SCSC", "1048823", k, "Katie", "Walsh", "Katherine;Anne", "1997-03-09", "F", NEW,
@@ -457,17 +458,19 @@ def walsh_records() -> list[Rec]:
         _r("SCSC", "1079204", ry, "Ryan", "Doyle", "", "1994-08-30", "M", HOLLINS, "2026-03-05"),
         _r("SCSC", "1079205", sa, "Sandra", "Walsh", "", "1970-02-11", "F", ORCHARD, "2026-03-05"),
         _r("SCSC", "1103318", lm, "Lily Mae", "Carter", "", "2024-05-18", "F", NEW, "2026-06-11"),
-        # Sharetown Homes: Katie's date of birth keyed day-for-month; an unknown "Dean".
+        # Sharetown Homes: Katie's date of birth keyed day-for-month; "Dean Carter", an
+        # occupant she reported in 2026, with no date of birth.
         _r("STH", "STH-20418", k, "Katherine", "Walsh", "", "1997-09-03", "F", NEW, "2015-11-02"),
         _r("STH", "STH-20419", j, "Jayden", "Walsh", "", "2017-01-14", "M", NEW, "2017-02-10"),
         _r("STH", "STH-20420", r, "Ruby", "Walsh", "", "2020-11-03", "F", NEW, "2020-12-01"),
         _r("STH", "STH-20421", lm, "Lilymae", "Walsh", "", "2024-05-18", "F", NEW, "2024-06-15"),
-        _r("STH", "STH-31876", d, "Dean", "", "", "", "M", NEW, "2026-06-03"),
+        _r("STH", "STH-31876", d, "Dean", "Carter", "", "", "M", NEW, "2026-06-03"),
         # Probation: Dean (PNC written without its leading zero) and, from February 2026,
-        # a personal contact "Katie Welsh".
+        # a personal contact "Katie Welsh" with her date of birth (for the police domestic
+        # abuse check) but no address: Dean never told probation where she lives.
         _r("PROB", "X482193", d, "Dean", "Carter", "Anthony;Deano", "1992-06-21", "M", FENWICK,
            "2024-09-02", pnc=make_pnc(*DEAN_PNC, padded=False)),
-        _r("PROB", "PC-7731", k, "Katie", "Welsh", "", "", "F", None, "2026-02-18"),
+        _r("PROB", "PC-7731", k, "Katie", "Welsh", "", "1997-03-09", "F", None, "2026-02-18"),
         # Drug and alcohol service: Dean under his drug rehabilitation requirement; Kate later.
         _r("SDAS", "DA-20931", d, "Dean", "Carter", "", "1992-06-21", "M", FENWICK, "2024-11-27",
            nhs=DEAN_NHS),
@@ -1332,6 +1335,9 @@ SPELLINGS: dict[str, list[str]] = {
     "Jayden": ["Jaden"], "Reece": ["Rhys"], "Harley": ["Harlee"], "Riley": ["Rylee"],
     "Stephen": ["Steven"], "Sean": ["Shaun"], "Zofia": ["Sofia"], "Ionuț": ["Ionut"],
 }
+# Spellings that sound alike but do not look alike: a keying slip on top of one of
+# these (Reece keyed "Roece" beside "Rhys" elsewhere) would read as another person.
+SOUND_ALIKE = {"Niamh", "Siobhan", "Reece"}
 STREETS: dict[str, list[str]] = {
     "ST1": ["Fenwick Close", "Chapel Street", "Tanyard Walk", "Bellfounder Street",
             "Hawthorn Rise", "Priestley Road", "Chandler's Yard", "Saddler Street"],
@@ -2078,8 +2084,15 @@ class Generator:
         if agency in ("STPOL", "NVPOL") and rng.random() < 0.3:
             family = family.upper()
         r = rng.random()
+        slip_dropped = False
         if r < 0.03:
-            given = typo(rng, given)
+            # No keying slip on top of a name with a spelling variant: Reece keyed "Roece"
+            # by one agency and written "Rhys" by another reads as a twin, not a slip. (The
+            # slip is still drawn, and so is the draw below, so the random stream is kept.)
+            slipped = typo(rng, given)
+            slip_dropped = p.given in SOUND_ALIKE and slipped != given
+            if not slip_dropped:
+                given = slipped
         elif r < 0.06:
             family = typo(rng, family)
         other: list[str] = []
@@ -2087,7 +2100,8 @@ class Generator:
             other += p.middles
         if p.alt_families and family == p.family and rng.random() < 0.25:
             other.append(p.alt_families[0])
-        if given != p.given and formal and rng.random() < 0.3:
+        if (given != p.given or slip_dropped) and formal and rng.random() < 0.3 \
+                and given != p.given:
             other.append(p.given)
         return given, family, ";".join(other)
 
@@ -2918,6 +2932,38 @@ def csv_text(header: list[str], rows: Iterable[list[str]]) -> str:
     return buf.getvalue()
 
 
+def _place(rec: Rec) -> str:
+    return rec.postcode.replace(" ", "").upper() or rec.address.upper()
+
+
+def give_dates_of_birth(gen: Generator, records: list[Rec]) -> None:
+    """Give a date of birth to the background records that would otherwise hold too
+    little to be linked by any careful standard, as real extracts of those kinds do:
+
+    * a parent or grandparent recorded as a contact (school, nursery) who shares their
+      name with a child in the household: schools and nurseries record the adult's date
+      of birth to tell the two apart;
+    * a record with no date of birth that shares neither surname nor address with any
+      other record of the person (a maiden name and no date of birth, or an old address
+      and no date of birth): an agency that holds so little would also ask for the date.
+
+    Deterministic (no random draws), so the rest of the data is unchanged."""
+    people = {p.key: (fam, p) for fam in gen.families for p in fam.members}
+    by_person: dict[str, list[Rec]] = defaultdict(list)
+    for rec in records:
+        by_person[rec.person_key].append(rec)
+    for rec in records:
+        if rec.dob or rec.person_key not in people:
+            continue
+        fam, p = people[rec.person_key]
+        namesake = any(m is not p and m.given == p.given and m.family == p.family
+                       for m in fam.members)
+        anchored = any(o is not rec and o.dob and o.family.upper() == rec.family.upper()
+                       and _place(o) == _place(rec) for o in by_person[rec.person_key])
+        if namesake or not anchored:
+            rec.dob = p.dob.isoformat()
+
+
 def build() -> tuple[dict[str, str], dict[str, Any]]:
     """Return {relative path: file text} for every output file, and some facts for checks."""
     gen = Generator(SEED)
@@ -2931,6 +2977,7 @@ def build() -> tuple[dict[str, str], dict[str, Any]]:
     bg_items = make_items(gen)
     bg_rels = make_relationships(gen)
     spoiled = spoil_identifiers(bg_records)
+    give_dates_of_birth(gen, bg_records)
     records = walsh_records() + bg_records
     items = w_items + bg_items
     rels = walsh_relationships() + bg_rels
