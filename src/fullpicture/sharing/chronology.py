@@ -1,0 +1,352 @@
+"""The chronology of a child and of a household: part of the policy point.
+
+Every item about the subject that the viewer may see (read through the policy's
+compiled filter, exactly as ``person_chronology``), in the order it happened,
+each with its provenance (agency, who recorded it and when, sensitivity). The
+same event reported by several agencies is shown once with all its sources
+(docs/decisions/0070-chronology-same-event-rule.md):
+
+* two items are the same event when they come from **different agencies**, have
+  the **same category**, are about an **overlapping set of the subject's
+  persons**, and happened within ``SAME_EVENT_WINDOW`` of the entry's first
+  (earliest) item;
+* an entry never holds two items of one agency, so an agency's own record is
+  never folded together;
+* deduplication runs only over items the viewer may see, after the filters, so
+  an item the viewer may not see never contributes its source or content.
+
+Filters (agency, category, period) narrow the visible items before they are
+grouped. Reads are audited as one ``view`` (``person_chronology`` or
+``household_chronology``) carrying the item ids shown; an export is an ``export``
+event with the same ids and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from fullpicture.audit.models import Action
+from fullpicture.audit.services import ledger_record
+from fullpicture.partnerships.models import Agency, Practitioner
+from fullpicture.people.models import Household, Person
+from fullpicture.sharing.models import InformationItem
+from fullpicture.sharing.policy import PolicyContext, policy_context
+from fullpicture.sharing.selectors import (
+    NotFound,
+    PersonSummary,
+    _items_listed,
+    _summaries,
+    persons_visible_to,
+    redact_protected_sources,
+)
+from fullpicture.vocabulary.models import ConcernCategory
+
+SAME_EVENT_WINDOW = dt.timedelta(hours=24)
+EXPORT_FORMATS = frozenset({"pdf", "print"})
+
+
+@dataclass(frozen=True)
+class ChronologyFilters:
+    """What the viewer narrowed the chronology to (empty: everything they may see)."""
+
+    agency_codes: frozenset[str] = frozenset()
+    category_slug: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.agency_codes or self.category_slug or self.date_from or self.date_to)
+
+    def admits(self, item: InformationItem) -> bool:
+        if self.agency_codes and item.source_agency.code not in self.agency_codes:
+            return False
+        if self.category_slug and item.category.slug != self.category_slug:
+            return False
+        day = timezone.localdate(item.occurred_at)
+        if self.date_from is not None and day < self.date_from:
+            return False
+        return not (self.date_to is not None and day > self.date_to)
+
+    def as_details(self) -> dict[str, object]:
+        """For the ledger: codes and dates only."""
+        return {
+            "agencies": sorted(self.agency_codes),
+            "category": self.category_slug,
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "",
+        }
+
+
+@dataclass
+class ChronologyEntry:
+    """One event: the items (one per agency at most) that reported it, earliest first."""
+
+    sources: list[InformationItem]
+    person_ids: set[int] = field(default_factory=set)
+
+    @property
+    def first(self) -> InformationItem:
+        return self.sources[0]
+
+    @property
+    def occurred_at(self) -> dt.datetime:
+        return self.first.occurred_at
+
+    @property
+    def category(self) -> ConcernCategory:
+        return self.first.category
+
+    @property
+    def agencies(self) -> list[Agency]:
+        return [s.source_agency for s in self.sources]
+
+    @property
+    def is_merged(self) -> bool:
+        return len(self.sources) > 1
+
+    def accepts(self, item: InformationItem, persons: set[int], *, window: dt.timedelta) -> bool:
+        return (
+            item.category_id == self.first.category_id
+            and all(s.source_agency_id != item.source_agency_id for s in self.sources)
+            and item.occurred_at - self.first.occurred_at <= window
+            and bool(persons & self.person_ids)
+        )
+
+
+@dataclass
+class ChronologyView:
+    """A deduplicated, filtered chronology and what the filter form offers."""
+
+    entries: list[ChronologyEntry]
+    item_count: int
+    agencies: list[Agency]  # agencies among the items shown
+    agency_options: list[Agency]  # every agency among the items the viewer may see
+    category_options: list[ConcernCategory]
+    filters: ChronologyFilters
+    members: list[PersonSummary] = field(default_factory=list)
+
+    @property
+    def item_ids(self) -> list[int]:
+        return [s.pk for e in self.entries for s in e.sources]
+
+
+def group_same_events(
+    items: Sequence[InformationItem],
+    persons_of: dict[int, set[int]],
+    *,
+    window: dt.timedelta = SAME_EVENT_WINDOW,
+) -> list[ChronologyEntry]:
+    """Group visible items, in (occurred_at, id) order, into entries (the 0070 rule).
+
+    Each item joins the earliest open entry that accepts it, else starts its own.
+    An entry is open while the item is within ``window`` of the entry's first item, so
+    a chain of reports never drifts beyond the window. Deterministic for a given input.
+    """
+    ordered = sorted(items, key=lambda i: (i.occurred_at, i.pk))
+    entries: list[ChronologyEntry] = []
+    open_entries: list[ChronologyEntry] = []
+    for item in ordered:
+        persons = persons_of.get(item.pk, set())
+        open_entries = [e for e in open_entries if item.occurred_at - e.first.occurred_at <= window]
+        home = next((e for e in open_entries if e.accepts(item, persons, window=window)), None)
+        if home is None:
+            home = ChronologyEntry(sources=[item], person_ids=set(persons))
+            entries.append(home)
+            open_entries.append(home)
+        else:
+            home.sources.append(item)
+            home.person_ids |= persons
+    return entries
+
+
+def _visible_items_about(
+    ctx: PolicyContext, person_ids: Iterable[int]
+) -> tuple[list[InformationItem], dict[int, set[int]]]:
+    """Items about any of the persons that pass the policy filter, and which of the
+    persons each is about. The link rows are read first (an index lookup) so the
+    policy's filter runs over just those items, as in ``person_chronology``."""
+    link = InformationItem.persons.through
+    persons_of: dict[int, set[int]] = {}
+    for item_id, person_id in link.objects.filter(
+        person_id__in=sorted(set(person_ids))
+    ).values_list("informationitem_id", "person_id"):
+        persons_of.setdefault(item_id, set()).add(person_id)
+    items = list(_items_listed(ctx).filter(pk__in=list(persons_of)).order_by("occurred_at", "id"))
+    # Only the visible items' persons leave this function.
+    return items, {i.pk: persons_of[i.pk] for i in items}
+
+
+def _build(
+    ctx: PolicyContext,
+    *,
+    viewer: Practitioner,
+    person_ids: Iterable[int],
+    filters: ChronologyFilters,
+    window: dt.timedelta,
+) -> ChronologyView:
+    items, persons_of = _visible_items_about(ctx, person_ids)
+    agency_options = sorted({i.source_agency for i in items}, key=lambda a: a.name)
+    category_options = sorted({i.category for i in items}, key=lambda c: (c.sort_order, c.name))
+    shown = [i for i in items if filters.admits(i)] if not filters.is_empty else items
+    redact_protected_sources(items=shown, agency_id=viewer.agency_id)
+    entries = group_same_events(shown, persons_of, window=window)
+    return ChronologyView(
+        entries=entries,
+        item_count=len(shown),
+        agencies=sorted({i.source_agency for i in shown}, key=lambda a: a.name),
+        agency_options=agency_options,
+        category_options=category_options,
+        filters=filters,
+    )
+
+
+def _audit(
+    *,
+    viewer: Practitioner,
+    ctx: PolicyContext,
+    object_type: str,
+    object_id: int,
+    person_ids: Iterable[int],
+    view: ChronologyView,
+    export_format: str,
+) -> None:
+    details: dict[str, object] = {"item_ids": [str(i) for i in view.item_ids]}
+    if not view.filters.is_empty:
+        details["filters"] = view.filters.as_details()
+    grants = sorted(str(ctx.break_glass[p]) for p in set(person_ids) if p in ctx.break_glass)
+    if grants:
+        details["break_glass_grants"] = grants
+    action = Action.VIEW
+    if export_format:
+        if export_format not in EXPORT_FORMATS:
+            raise ValueError(export_format)
+        action = Action.EXPORT
+        details["format"] = export_format
+    ledger_record(
+        actor=viewer.actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        purpose=ctx.purpose,
+        details=details,
+    )
+
+
+def chronology_for_person(
+    *,
+    viewer: Practitioner,
+    person: Person,
+    purpose: str,
+    filters: ChronologyFilters | None = None,
+    window: dt.timedelta = SAME_EVENT_WINDOW,
+    audit: bool = True,
+    export_format: str = "",
+) -> ChronologyView:
+    """A person's chronology, filtered and deduplicated; open the person with
+    ``access_person_by_id`` first. Audited as a ``view`` (or an ``export``)."""
+    ctx = policy_context(viewer=viewer, purpose=purpose)
+    view = _build(
+        ctx,
+        viewer=viewer,
+        person_ids=[person.pk],
+        filters=filters or ChronologyFilters(),
+        window=window,
+    )
+    if audit:
+        _audit(
+            viewer=viewer,
+            ctx=ctx,
+            object_type="person_chronology",
+            object_id=person.pk,
+            person_ids=[person.pk],
+            view=view,
+            export_format=export_format,
+        )
+    return view
+
+
+@dataclass
+class HouseholdSummary:
+    household: Household
+    members: list[PersonSummary]
+
+
+def access_household_by_id(
+    *, viewer: Practitioner, household_id: int, purpose: str, audit: bool = True
+) -> HouseholdSummary:
+    """Open one household: the members the viewer may see. A household with none of
+    them (or none at all) raises NotFound exactly as a missing one; audited as a view."""
+    members = list(
+        persons_visible_to(viewer=viewer, purpose=purpose)
+        .filter(households__pk=household_id)
+        .distinct()
+        .order_by("pk")
+    )
+    household = Household.objects.filter(pk=household_id).first() if members else None
+    if household is None:
+        raise NotFound
+    if audit:
+        ledger_record(
+            actor=viewer.actor,
+            action=Action.VIEW,
+            object_type="household",
+            object_id=household.pk,
+            purpose=purpose,
+            details={"person_ids": [str(p.pk) for p in members]},
+        )
+    return HouseholdSummary(
+        household=household, members=_summaries(members, viewer=viewer, purpose=purpose)
+    )
+
+
+def chronology_for_household(
+    *,
+    viewer: Practitioner,
+    household: HouseholdSummary,
+    purpose: str,
+    filters: ChronologyFilters | None = None,
+    window: dt.timedelta = SAME_EVENT_WINDOW,
+    audit: bool = True,
+    export_format: str = "",
+) -> ChronologyView:
+    """Every item about the household's visible members, filtered and deduplicated.
+
+    Takes the summary ``access_household_by_id`` returned, so the household was opened
+    (and its view audited) through the same-404 rule first."""
+    ctx = policy_context(viewer=viewer, purpose=purpose)
+    person_ids = [m.person.pk for m in household.members]
+    view = _build(
+        ctx,
+        viewer=viewer,
+        person_ids=person_ids,
+        filters=filters or ChronologyFilters(),
+        window=window,
+    )
+    view.members = household.members
+    if audit:
+        _audit(
+            viewer=viewer,
+            ctx=ctx,
+            object_type="household_chronology",
+            object_id=household.household.pk,
+            person_ids=person_ids,
+            view=view,
+            export_format=export_format,
+        )
+    return view
+
+
+def households_of(*, viewer: Practitioner, person: Person, purpose: str) -> list[int]:
+    """Ids of the households the (already opened) person belongs to, for links."""
+    visible = persons_visible_to(viewer=viewer, purpose=purpose).filter(pk=person.pk)
+    return list(
+        Household.objects.filter(members__in=visible)
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
