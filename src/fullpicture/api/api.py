@@ -24,6 +24,7 @@ from fullpicture.frontdoor import selectors as fd
 from fullpicture.frontdoor import services as fds
 from fullpicture.frontdoor.models import Contact
 from fullpicture.partnerships.models import Agency, Practitioner
+from fullpicture.sharing.chronology import access_household_by_id, chronology_for_household
 from fullpicture.sharing.policy import Purpose
 from fullpicture.sharing.selectors import (
     NotFound,
@@ -657,4 +658,61 @@ def chronology(request: HttpRequest, person_id: int, purpose: str) -> list[dict[
             "source": i.source_description,
         }
         for i in result.items
+    ]
+
+
+class ChronologySourceOut(Schema):
+    id: int
+    occurred_at: dt.datetime
+    recorded_at: dt.datetime
+    recorded_by: str
+    agency: str
+    summary: str
+    detail: str
+    source: str
+    sensitivity: str
+
+
+class ChronologyEntryOut(Schema):
+    occurred_at: dt.datetime
+    category: str
+    person_ids: list[int]
+    sources: list[ChronologySourceOut]
+
+
+@api.get(
+    "/households/{household_id}/chronology",
+    response={200: list[ChronologyEntryOut], **ERRORS},
+    tags=["persons"],
+)
+def household_chronology(
+    request: HttpRequest, household_id: int, purpose: str
+) -> list[dict[str, Any]]:
+    """Every item about the household's members this token may see for the purpose, in
+    order; the same event reported by several agencies is one entry with every source."""
+    viewer = _principal(request)
+    purpose = _purpose(purpose)
+    household = access_household_by_id(viewer=viewer, household_id=household_id, purpose=purpose)
+    result = chronology_for_household(viewer=viewer, household=household, purpose=purpose)
+    return [
+        {
+            "occurred_at": entry.occurred_at,
+            "category": entry.category.slug,
+            "person_ids": sorted(entry.person_ids),
+            "sources": [
+                {
+                    "id": i.pk,
+                    "occurred_at": i.occurred_at,
+                    "recorded_at": i.recorded_at,
+                    "recorded_by": i.recorded_by_label,
+                    "agency": i.source_agency.code,
+                    "summary": i.summary,
+                    "detail": i.detail,
+                    "source": i.source_description,
+                    "sensitivity": i.sensitivity,
+                }
+                for i in entry.sources
+            ],
+        }
+        for entry in result.entries
     ]

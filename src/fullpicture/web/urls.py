@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from fullpicture.web import oidc, signin, views
+from fullpicture.web import chronology_views, oidc, signin, views
 
 app_name = "web"
 
@@ -16,5 +16,26 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("people/search/", views.person_search_page, name="person_search"),
     path("people/<int:person_id>/", views.person_page, name="person"),
+    path(
+        "people/<int:person_id>/chronology/print/",
+        chronology_views.person_chronology_print,
+        name="person_chronology_print",
+    ),
+    path(
+        "people/<int:person_id>/chronology.pdf",
+        chronology_views.person_chronology_pdf,
+        name="person_chronology_pdf",
+    ),
+    path("households/<int:household_id>/", chronology_views.household_page, name="household"),
+    path(
+        "households/<int:household_id>/print/",
+        chronology_views.household_print,
+        name="household_print",
+    ),
+    path(
+        "households/<int:household_id>/chronology.pdf",
+        chronology_views.household_pdf,
+        name="household_pdf",
+    ),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -12,17 +12,18 @@ from django.views.decorators.http import require_GET
 
 from fullpicture.meetings.selectors import overdue_actions_for_owner, overdue_actions_for_person
 from fullpicture.partnerships.models import MASH_ROLES, Practitioner
+from fullpicture.sharing.chronology import chronology_for_person, households_of
 from fullpicture.sharing.policy import Purpose
 from fullpicture.sharing.selectors import (
     NotFound,
     PersonQuery,
     access_person_by_id,
-    person_chronology,
     person_households,
     person_relationships,
     person_search,
     recent_items_for_agency,
 )
+from fullpicture.web.chronology_forms import chronology_context, filter_form
 from fullpicture.web.forms import PersonSearchForm, SignInForm
 
 
@@ -102,13 +103,17 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     person = summary.person
-    chronology = person_chronology(viewer=viewer, person=person, purpose=purpose)
+    form = filter_form(request)
+    chronology = chronology_for_person(
+        viewer=viewer, person=person, purpose=purpose, filters=form.filters()
+    )
     return render(
         request,
         "web/person.html",
         {
+            **chronology_context(request, chronology=chronology, form=form, purpose=purpose),
+            "household_ids": households_of(viewer=viewer, person=person, purpose=purpose),
             "summary": summary,
-            "chronology": chronology,
             "ties": person_relationships(viewer=viewer, person=person, purpose=purpose),
             "household": person_households(viewer=viewer, person=person, purpose=purpose),
             "address_history": _address_history(summary.records),

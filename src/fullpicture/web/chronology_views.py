@@ -1,0 +1,160 @@
+"""Chronology pages: the filter form, the household page, print views and PDFs.
+
+Views parse input, open the person or household through the policy point (a denied
+one is the same 404 as a missing one), call one chronology selector, and render.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from fullpicture.sharing.chronology import (
+    HouseholdSummary,
+    access_household_by_id,
+    chronology_for_household,
+    chronology_for_person,
+)
+from fullpicture.sharing.policy import Purpose
+from fullpicture.sharing.selectors import NotFound, PersonSummary, access_person_by_id
+from fullpicture.web.chronology_forms import chronology_context, filter_form, filters_text
+from fullpicture.web.chronology_pdf import render_chronology_pdf
+from fullpicture.web.views import _purpose_from, _viewer
+
+
+def _open_person(request: HttpRequest, person_id: int) -> tuple[PersonSummary, str]:
+    viewer = _viewer(request)
+    purpose = _purpose_from(request, viewer)
+    try:
+        return access_person_by_id(viewer=viewer, person_id=person_id, purpose=purpose), purpose
+    except NotFound:
+        raise Http404 from None
+
+
+def _open_household(request: HttpRequest, household_id: int) -> tuple[HouseholdSummary, str]:
+    viewer = _viewer(request)
+    purpose = _purpose_from(request, viewer)
+    try:
+        household = access_household_by_id(
+            viewer=viewer, household_id=household_id, purpose=purpose
+        )
+    except NotFound:
+        raise Http404 from None
+    return household, purpose
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
+    household, purpose = _open_household(request, household_id)
+    form = filter_form(request)
+    chronology = chronology_for_household(
+        viewer=_viewer(request), household=household, purpose=purpose, filters=form.filters()
+    )
+    base = reverse("web:household", args=[household_id])
+    context = chronology_context(request, chronology=chronology, form=form, purpose=purpose)
+    context.update(
+        {
+            "household": household,
+            "purpose_label": Purpose(purpose).label,
+            "form_action": base,
+            "print_url": reverse("web:household_print", args=[household_id]),
+            "pdf_url": reverse("web:household_pdf", args=[household_id]),
+        }
+    )
+    return render(request, "web/household.html", context)
+
+
+@require_GET
+def household_print(request: HttpRequest, household_id: int) -> HttpResponse:
+    household, purpose = _open_household(request, household_id)
+    form = filter_form(request)
+    chronology = chronology_for_household(
+        viewer=_viewer(request),
+        household=household,
+        purpose=purpose,
+        filters=form.filters(),
+        export_format="print",
+    )
+    context = chronology_context(request, chronology=chronology, form=form, purpose=purpose)
+    context.update(
+        {
+            "title": f"Household {household.household.pk}",
+            "subtitle": ", ".join(m.display_name for m in household.members),
+            "purpose_label": Purpose(purpose).label,
+            "back_url": reverse("web:household", args=[household_id]),
+        }
+    )
+    return render(request, "web/chronology_print.html", context)
+
+
+@require_GET
+def household_pdf(request: HttpRequest, household_id: int) -> HttpResponse:
+    household, purpose = _open_household(request, household_id)
+    form = filter_form(request)
+    chronology = chronology_for_household(
+        viewer=_viewer(request),
+        household=household,
+        purpose=purpose,
+        filters=form.filters(),
+        export_format="pdf",
+    )
+    members = ", ".join(m.display_name for m in household.members)
+    content = render_chronology_pdf(
+        chronology,
+        title=f"Household {household.household.pk} ({members})",
+        purpose_label=Purpose(purpose).label,
+        filters_text=filters_text(chronology),
+    )
+    return _pdf(content, f"chronology-household-{household_id}.pdf")
+
+
+@require_GET
+def person_chronology_print(request: HttpRequest, person_id: int) -> HttpResponse:
+    summary, purpose = _open_person(request, person_id)
+    form = filter_form(request)
+    chronology = chronology_for_person(
+        viewer=_viewer(request),
+        person=summary.person,
+        purpose=purpose,
+        filters=form.filters(),
+        export_format="print",
+    )
+    context = chronology_context(request, chronology=chronology, form=form, purpose=purpose)
+    context.update(
+        {
+            "title": summary.display_name,
+            "subtitle": f"Person {summary.person.pk}",
+            "purpose_label": Purpose(purpose).label,
+            "back_url": reverse("web:person", args=[person_id]),
+        }
+    )
+    return render(request, "web/chronology_print.html", context)
+
+
+@require_GET
+def person_chronology_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
+    summary, purpose = _open_person(request, person_id)
+    form = filter_form(request)
+    chronology = chronology_for_person(
+        viewer=_viewer(request),
+        person=summary.person,
+        purpose=purpose,
+        filters=form.filters(),
+        export_format="pdf",
+    )
+    content = render_chronology_pdf(
+        chronology,
+        title=f"{summary.display_name} (person {summary.person.pk})",
+        purpose_label=Purpose(purpose).label,
+        filters_text=filters_text(chronology),
+    )
+    return _pdf(content, f"chronology-person-{person_id}.pdf")
