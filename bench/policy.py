@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -45,7 +46,7 @@ def setup_django(home: Path) -> None:
     call_command("migrate", verbosity=0)
 
 
-def build(*, items: int, persons: int, seed: int) -> tuple[object, object]:
+def build(*, items: int, persons: int, seed: int) -> tuple[Any, Any]:
     from django.db import transaction
 
     from fullpicture.partnerships.models import Agency, Partnership, Practitioner, Role
@@ -70,7 +71,9 @@ def build(*, items: int, persons: int, seed: int) -> tuple[object, object]:
         )
         others = [
             Agency.objects.create(
-                code=f"A{n:02d}", name=f"Agency {n}", type=types[n % len(types)],
+                code=f"A{n:02d}",
+                name=f"Agency {n}",
+                type=types[n % len(types)],
                 partnership=partnership,
             )
             for n in range(19)
@@ -201,7 +204,7 @@ def build(*, items: int, persons: int, seed: int) -> tuple[object, object]:
             [
                 BreakGlassGrant(
                     practitioner=practitioners[n],
-                    agency_id=practitioners[n].agency_id,
+                    agency=agencies[n % len(agencies)],
                     person=people[n + 1],
                     purpose="direct_care",
                     reason="bench",
@@ -244,8 +247,8 @@ def main() -> None:
         def through_policy() -> int:
             return len(
                 person_chronology(
-                    viewer=viewer,  # type: ignore[arg-type]
-                    person=subject,  # type: ignore[arg-type]
+                    viewer=viewer,
+                    person=subject,
                     purpose=Purpose.SAFEGUARDING_ENQUIRY,
                     audit=False,
                 ).items
