@@ -716,3 +716,10 @@ def household_chronology(
         }
         for entry in result.entries
     ]
+
+
+# ---------------------------------------------------------------------------- feeds
+
+from fullpicture.api.feeds import router as feeds_router  # noqa: E402
+
+api.add_router("", feeds_router)

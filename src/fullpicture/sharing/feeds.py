@@ -36,7 +36,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 from django.db.models.signals import post_save
 from django.utils import timezone
 
@@ -968,3 +968,17 @@ def involvements_import(
             rows=len(parsed),
         )
     return result
+
+
+def item_remove(*, item_id: int, agency_id: int) -> bool:
+    """Remove one of the agency's items (answering a challenge 'removed'); False when
+    something still rests on it (a contact made from it), so it cannot go."""
+    item = InformationItem.objects.filter(pk=item_id, source_agency_id=agency_id).first()
+    if item is None:
+        return True
+    try:
+        with transaction.atomic():
+            item.delete()
+    except ProtectedError:
+        return False
+    return True

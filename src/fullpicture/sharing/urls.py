@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fullpicture.sharing import views
+from fullpicture.sharing import feed_views, views
 
 app_name = "sharing"
 
@@ -21,6 +21,13 @@ urlpatterns = [
     path("break-glass/<int:person_id>/", views.break_glass_page, name="break_glass"),
     path("break-glass/end/<int:grant_id>/", views.break_glass_end_view, name="break_glass_end"),
     path("notifications/", views.notifications_page, name="notifications"),
+    path("challenges/", feed_views.challenges_page, name="challenges"),
+    path("challenges/new/", feed_views.challenge_new, name="challenge_new"),
+    path(
+        "challenges/<int:challenge_id>/answer/",
+        feed_views.challenge_answer_view,
+        name="challenge_answer",
+    ),
     path("api/persons/<int:person_id>/chronology", views.chronology_json, name="chronology_json"),
     path("api/break-glass", views.break_glass_json, name="break_glass_json"),
 ]

@@ -45,9 +45,12 @@ def current_to_option(value: str | None) -> dt.datetime | None:
     if not value:
         return None
     try:
-        return parse_datetime(value)
+        moment = parse_datetime(value)
     except ValueError as exc:
         raise CommandError(f"--current-to '{value}' is not an ISO 8601 date or date-time") from exc
+    if len(value) == 10:  # a date: complete to the end of that day
+        moment += dt.timedelta(days=1, microseconds=-1)
+    return moment
 
 
 def coverage_options(options: dict[str, Any]) -> Coverage | None:

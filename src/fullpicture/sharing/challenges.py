@@ -1,0 +1,191 @@
+"""Challenges: any viewer may report an item or a record as wrong; the owning agency is
+told (an in-app notice to its practitioners and an email) and must answer: corrected,
+confirmed or removed. Raising and answering are ledger events (ids and codes only).
+
+The reporter must be able to see what they challenge, through the policy point; a
+challenge about something they may not see is refused exactly as a missing one is.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from fullpicture.audit.models import Action
+from fullpicture.audit.services import ledger_record
+from fullpicture.partnerships.models import Practitioner
+from fullpicture.sharing.feeds import item_remove
+from fullpicture.sharing.models import Challenge, ChallengeAnswer, Notification
+from fullpicture.sharing.policy import READING_ROLES
+from fullpicture.sharing.selectors import NotFound, items_visible_to, records_visible_to
+
+
+class ChallengeRefused(Exception):
+    """A challenge or an answer that cannot be accepted, with a message fit to show."""
+
+
+ANSWERS = (ChallengeAnswer.CORRECTED, ChallengeAnswer.CONFIRMED, ChallengeAnswer.REMOVED)
+
+
+def _agency_readers(agency_id: int) -> list[Practitioner]:
+    return list(
+        Practitioner.objects.filter(
+            agency_id=agency_id, is_active=True, roles__code__in=sorted(READING_ROLES)
+        )
+        .exclude(username__startswith="api.")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _notify(recipients: list[Practitioner], *, challenge: Challenge, message: str) -> None:
+    now = timezone.now()
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=r,
+            kind="challenge",
+            object_type="challenge",
+            object_id=str(challenge.pk),
+            message=message,
+            created_at=now,
+        )
+        for r in recipients
+    )
+
+
+@transaction.atomic
+def challenge_raise(
+    *,
+    viewer: Practitioner,
+    person_id: int,
+    purpose: str,
+    reason: str,
+    item_id: int | None = None,
+    record_id: int | None = None,
+) -> Challenge:
+    """Report an item or a record (one of the two) about a person as wrong."""
+    reason = reason.strip()
+    if (item_id is None) == (record_id is None):
+        raise ChallengeRefused("Say which item or record is wrong.")
+    if not reason:
+        raise ChallengeRefused("Say what is wrong with it.")
+    if item_id is not None:
+        item = (
+            items_visible_to(viewer=viewer, purpose=purpose)
+            .filter(pk=item_id, persons=person_id)
+            .first()
+        )
+        if item is None:
+            raise NotFound
+        agency_id, about, object_id = item.source_agency_id, "item", item.pk
+    else:
+        record = (
+            records_visible_to(viewer=viewer, purpose=purpose)
+            .filter(pk=record_id, person_id=person_id)
+            .first()
+        )
+        if record is None:
+            raise NotFound
+        agency_id, about, object_id = record.agency_id, "record", record.pk
+    challenge = Challenge.objects.create(
+        agency_id=agency_id,
+        about=about,
+        object_id=object_id,
+        item_id=object_id if about == "item" else None,
+        record_id=object_id if about == "record" else None,
+        person_id=person_id,
+        purpose=purpose,
+        reason=reason[:2000],
+        raised_by=viewer,
+        raised_at=timezone.now(),
+    )
+    ledger_record(
+        actor=viewer.actor,
+        action=Action.CREATE,
+        object_type="challenge",
+        object_id=challenge.pk,
+        purpose=purpose,
+        details={"about": about, "object_id": str(object_id), "agency_id": str(agency_id)},
+    )
+    readers = _agency_readers(agency_id)
+    _notify(
+        readers,
+        challenge=challenge,
+        message=f"One of your agency's {about}s was reported as wrong (challenge "
+        f"{challenge.pk}). Answer it: corrected, confirmed or removed.",
+    )
+    emails = sorted({r.email for r in readers if r.email})
+    if emails:
+        # Ids only: the email says where to look, never what was reported.
+        send_mail(
+            subject=f"Full Picture: challenge {challenge.pk} needs your agency's answer",
+            message=f"A practitioner reported one of your agency's {about}s as wrong "
+            f"(challenge {challenge.pk}). Sign in to Full Picture and open Challenges to "
+            "answer: corrected, confirmed or removed.",
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=emails,
+        )
+    return challenge
+
+
+def challenges_for_agency(*, viewer: Practitioner) -> QuerySet[Challenge]:
+    """Challenges to the viewer's agency, unanswered first (its reading practitioners)."""
+    if viewer.agency_id is None or not viewer.role_codes & READING_ROLES:
+        return Challenge.objects.none()
+    return (
+        Challenge.objects.filter(agency_id=viewer.agency_id)
+        .select_related("raised_by__agency", "answered_by", "item", "record")
+        .order_by("answered_at", "-raised_at", "-id")
+    )
+
+
+def challenges_raised_about(*, viewer: Practitioner, person_id: int) -> list[Challenge]:
+    """The viewer's own challenges about a person, with their answers."""
+    return list(
+        Challenge.objects.filter(raised_by=viewer, person_id=person_id).order_by("-raised_at")
+    )
+
+
+@transaction.atomic
+def challenge_answer(
+    *, user: Practitioner, challenge_id: int, answer: str, note: str = ""
+) -> Challenge:
+    """The owning agency's answer; 'removed' takes an item out of the hub."""
+    challenge = (
+        challenges_for_agency(viewer=user).select_for_update(of=("self",)).filter(pk=challenge_id)
+    ).first()
+    if challenge is None:
+        raise NotFound
+    if challenge.answered_at is not None:
+        raise ChallengeRefused("This challenge has already been answered.")
+    if answer not in ANSWERS:
+        raise ChallengeRefused("Answer corrected, confirmed or removed.")
+    removing = answer == ChallengeAnswer.REMOVED and challenge.about == "item"
+    if removing and not item_remove(item_id=challenge.object_id, agency_id=challenge.agency_id):
+        raise ChallengeRefused(
+            "This item cannot be removed: a contact was made from it. "
+            "Correct it through your feed instead."
+        )
+    challenge.answer = answer
+    challenge.answer_note = note.strip()[:2000]
+    challenge.answered_by = user
+    challenge.answered_at = timezone.now()
+    challenge.save()
+    ledger_record(
+        actor=user.actor,
+        action=Action.UPDATE,
+        object_type="challenge",
+        object_id=challenge.pk,
+        reason_code=answer,
+        details={"about": challenge.about, "object_id": str(challenge.object_id)},
+    )
+    _notify(
+        [challenge.raised_by],
+        challenge=challenge,
+        message=f"Your challenge {challenge.pk} was answered: "
+        f"{ChallengeAnswer(answer).label.lower()}.",
+    )
+    return challenge
