@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import re
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -401,17 +402,29 @@ def _apply_assignments(
     history: list[LinkHistory] = []
     events: list[EventSpec] = []
     changed: list[SourceRecord] = []
+    # New records have no person yet: make enough persons in one statement, give
+    # them out in order, and drop the ones not needed (records joining a person).
+    pool = deque(
+        p.pk
+        for p in Person.objects.bulk_create(
+            [Person() for r in records.values() if r.person_id is None], batch_size=1000
+        )
+    )
+
+    def own_person(record: SourceRecord) -> int:
+        return pool.popleft() if record.person_id is None else _own_person(record)
+
     for a in chunk:
         record = records[int(a.key)]
         person_id: int
         if a.outcome is EngineOutcome.REVIEW:
             # A possible match stays its own provisional person until a reviewer decides.
-            person_id = _own_person(record)
+            person_id = own_person(record)
         elif a.cluster.startswith("p:"):
             person_id = int(a.cluster[2:])
         else:
             found = persons_for_cluster.get(a.cluster)
-            person_id = found if found is not None else _own_person(record)
+            person_id = found if found is not None else own_person(record)
             persons_for_cluster[a.cluster] = person_id
         previous = record.person_id
         record.person_id = person_id
@@ -460,6 +473,8 @@ def _apply_assignments(
                 },
             )
         )
+    if pool:
+        Person.objects.filter(pk__in=list(pool)).delete()
     SourceRecord.objects.bulk_update(changed, ["person"], batch_size=1000)
     version = link_state_bump()
     for h in history:
