@@ -440,3 +440,19 @@ def test_protect_the_source_is_set_by_the_owning_agency_only(town):
         paragraph18_reason="would_prejudice",
     )
     assert item.protect_source
+
+
+def test_break_glass_does_not_open_what_the_owner_withheld(town):
+    Agreement.objects.update(status=AgreementStatus.SUSPENDED)
+    item_withhold(
+        user=town["officer"],
+        item_ids=[town["standard"].pk],
+        to_agency_ids=[town["csc"].pk],
+        purpose=SE,
+        why=WithholdReasonGiven(code="prejudice_investigation", reason="Live investigation"),
+    )
+    break_glass_start(
+        user=town["manager"], person_id=town["child"].pk, purpose=SE, reason="Child at risk now"
+    )
+    assert town["standard"].pk not in _visible(town["manager"])
+    assert not decide(viewer=town["manager"], item=town["standard"], purpose=SE).allowed
