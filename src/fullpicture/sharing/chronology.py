@@ -24,16 +24,19 @@ event with the same ids and nothing else.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db.models import QuerySet
+from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import ledger_record
-from fullpicture.partnerships.models import Agency, Practitioner
+from fullpicture.partnerships.models import Practitioner
 from fullpicture.people.models import Household, Person
-from fullpicture.sharing.models import InformationItem
+from fullpicture.sharing.models import InformationItem, Sensitivity
 from fullpicture.sharing.policy import PolicyContext, policy_context
 from fullpicture.sharing.selectors import (
     NotFound,
@@ -41,12 +44,64 @@ from fullpicture.sharing.selectors import (
     _items_listed,
     _summaries,
     persons_visible_to,
-    redact_protected_sources,
 )
-from fullpicture.vocabulary.models import ConcernCategory
 
 SAME_EVENT_WINDOW = dt.timedelta(hours=24)
 EXPORT_FORMATS = frozenset({"pdf", "print"})
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyRef:
+    pk: int
+    code: str
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRef:
+    pk: int
+    slug: str
+    name: str
+    sort_order: int
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(slots=True, eq=False)
+class ChronologyItem:
+    """One visible item as the chronology shows it: what was recorded and its provenance.
+
+    Read as plain rows (no model instances), so a household's chronology costs little
+    more than the SQL that fetches it. Where the owning agency protects its source and
+    the viewer is outside it, ``source_description`` is empty and ``source_redacted``
+    is set."""
+
+    pk: int
+    occurred_at: dt.datetime
+    recorded_at: dt.datetime
+    summary: str
+    detail: str
+    sensitivity: str
+    source_description: str
+    source_redacted: bool
+    source_agency: AgencyRef
+    category: CategoryRef
+    recorded_by_label: str
+
+    @property
+    def source_agency_id(self) -> int:
+        return self.source_agency.pk
+
+    @property
+    def category_id(self) -> int:
+        return self.category.pk
+
+    def get_sensitivity_display(self) -> str:
+        return str(Sensitivity(self.sensitivity).label)
 
 
 @dataclass(frozen=True)
@@ -62,7 +117,7 @@ class ChronologyFilters:
     def is_empty(self) -> bool:
         return not (self.agency_codes or self.category_slug or self.date_from or self.date_to)
 
-    def admits(self, item: InformationItem) -> bool:
+    def admits(self, item: ChronologyItem) -> bool:
         if self.agency_codes and item.source_agency.code not in self.agency_codes:
             return False
         if self.category_slug and item.category.slug != self.category_slug:
@@ -86,11 +141,11 @@ class ChronologyFilters:
 class ChronologyEntry:
     """One event: the items (one per agency at most) that reported it, earliest first."""
 
-    sources: list[InformationItem]
+    sources: list[ChronologyItem]
     person_ids: set[int] = field(default_factory=set)
 
     @property
-    def first(self) -> InformationItem:
+    def first(self) -> ChronologyItem:
         return self.sources[0]
 
     @property
@@ -98,18 +153,18 @@ class ChronologyEntry:
         return self.first.occurred_at
 
     @property
-    def category(self) -> ConcernCategory:
+    def category(self) -> CategoryRef:
         return self.first.category
 
     @property
-    def agencies(self) -> list[Agency]:
+    def agencies(self) -> list[AgencyRef]:
         return [s.source_agency for s in self.sources]
 
     @property
     def is_merged(self) -> bool:
         return len(self.sources) > 1
 
-    def accepts(self, item: InformationItem, persons: set[int], *, window: dt.timedelta) -> bool:
+    def accepts(self, item: ChronologyItem, persons: set[int], *, window: dt.timedelta) -> bool:
         return (
             item.category_id == self.first.category_id
             and all(s.source_agency_id != item.source_agency_id for s in self.sources)
@@ -124,11 +179,18 @@ class ChronologyView:
 
     entries: list[ChronologyEntry]
     item_count: int
-    agencies: list[Agency]  # agencies among the items shown
-    agency_options: list[Agency]  # every agency among the items the viewer may see
-    category_options: list[ConcernCategory]
+    agencies: list[AgencyRef]  # agencies among the items shown
+    agency_options: list[AgencyRef]  # every agency among the items the viewer may see
+    category_options: list[CategoryRef]
     filters: ChronologyFilters
     members: list[PersonSummary] = field(default_factory=list)
+    visible: list[ChronologyItem] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[ChronologyItem]:
+        """Every visible item about the subject, before the filters (what the page's
+        coverage panel counts per agency)."""
+        return self.visible
 
     @property
     def item_ids(self) -> list[int]:
@@ -136,7 +198,7 @@ class ChronologyView:
 
 
 def group_same_events(
-    items: Sequence[InformationItem],
+    items: Sequence[ChronologyItem],
     persons_of: dict[int, set[int]],
     *,
     window: dt.timedelta = SAME_EVENT_WINDOW,
@@ -164,21 +226,119 @@ def group_same_events(
     return entries
 
 
+_COLUMNS = (
+    "pk",
+    "occurred_at",
+    "recorded_at",
+    "summary",
+    "detail",
+    "sensitivity",
+    "source_description",
+    "protect_source",
+    "source_agency_id",
+    "source_agency__code",
+    "source_agency__name",
+    "category_id",
+    "category__slug",
+    "category__name",
+    "category__sort_order",
+    "recorded_by_id",
+    "recorded_by__first_name",
+    "recorded_by__last_name",
+    "recorded_by__username",
+    "recorded_by_name",
+)
+
+
+def _aware(value: Any) -> dt.datetime:
+    """A datetime as the database returned it: PostgreSQL gives aware datetimes; SQLite
+    gives the UTC text Django stored."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    return dt.datetime.fromisoformat(str(value)).replace(tzinfo=dt.UTC)
+
+
+def _plain_rows(query: QuerySet[Any, Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows of a ``values_list`` query over the policy's filter, without Django's
+    per-value converters (they cost more than the SQL for a household's chronology);
+    the caller converts the two datetimes with ``_aware``."""
+    compiler = query.query.get_compiler(using=query.db)
+    for chunk in compiler.execute_sql(MULTI) or ():
+        yield from chunk
+
+
 def _visible_items_about(
-    ctx: PolicyContext, person_ids: Iterable[int]
-) -> tuple[list[InformationItem], dict[int, set[int]]]:
+    ctx: PolicyContext, person_ids: Iterable[int], *, viewer_agency_id: int | None
+) -> tuple[list[ChronologyItem], dict[int, set[int]]]:
     """Items about any of the persons that pass the policy filter, and which of the
-    persons each is about. The link rows are read first (an index lookup) so the
-    policy's filter runs over just those items, as in ``person_chronology``."""
+    persons each is about. The items are narrowed to the persons' link rows (an index
+    lookup, as a subquery) before the policy's filter is weighed."""
     link = InformationItem.persons.through
     persons_of: dict[int, set[int]] = {}
     for item_id, person_id in link.objects.filter(
         person_id__in=sorted(set(person_ids))
     ).values_list("informationitem_id", "person_id"):
         persons_of.setdefault(item_id, set()).add(person_id)
-    items = list(_items_listed(ctx).filter(pk__in=list(persons_of)).order_by("occurred_at", "id"))
+    about = link.objects.filter(person_id__in=sorted(set(person_ids))).values("informationitem_id")
+    query = (
+        _items_listed(ctx).filter(pk__in=about).order_by("occurred_at", "id").values_list(*_COLUMNS)
+    )
+    agencies: dict[int, AgencyRef] = {}
+    categories: dict[int, CategoryRef] = {}
+    items: list[ChronologyItem] = []
+    for (
+        pk,
+        occurred_at,
+        recorded_at,
+        summary,
+        detail,
+        sensitivity,
+        description,
+        protect,
+        agency_id,
+        agency_code,
+        agency_name,
+        category_id,
+        category_slug,
+        category_name,
+        category_order,
+        user_id,
+        first_name,
+        last_name,
+        username,
+        recorded_by_name,
+    ) in _plain_rows(query):
+        agency = agencies.get(agency_id)
+        if agency is None:
+            agency = agencies[agency_id] = AgencyRef(agency_id, agency_code, agency_name)
+        category = categories.get(category_id)
+        if category is None:
+            category = categories[category_id] = CategoryRef(
+                category_id, category_slug, category_name, category_order
+            )
+        # Protect the source: outside the owning agency, who it came from is not shown.
+        redacted = bool(protect) and agency_id != viewer_agency_id
+        if user_id is not None:
+            label = f"{first_name} {last_name}".strip() or username
+        else:
+            label = recorded_by_name or "Agency system"
+        items.append(
+            ChronologyItem(
+                pk=pk,
+                occurred_at=_aware(occurred_at),
+                recorded_at=_aware(recorded_at),
+                summary=summary,
+                detail=detail,
+                sensitivity=sensitivity,
+                source_description="" if redacted else description,
+                source_redacted=redacted,
+                source_agency=agency,
+                category=category,
+                recorded_by_label=label,
+            )
+        )
     # Only the visible items' persons leave this function.
-    return items, {i.pk: persons_of[i.pk] for i in items}
+    return items, {i.pk: persons_of.get(i.pk, set()) for i in items}
 
 
 def _build(
@@ -189,11 +349,10 @@ def _build(
     filters: ChronologyFilters,
     window: dt.timedelta,
 ) -> ChronologyView:
-    items, persons_of = _visible_items_about(ctx, person_ids)
+    items, persons_of = _visible_items_about(ctx, person_ids, viewer_agency_id=viewer.agency_id)
     agency_options = sorted({i.source_agency for i in items}, key=lambda a: a.name)
     category_options = sorted({i.category for i in items}, key=lambda c: (c.sort_order, c.name))
     shown = [i for i in items if filters.admits(i)] if not filters.is_empty else items
-    redact_protected_sources(items=shown, agency_id=viewer.agency_id)
     entries = group_same_events(shown, persons_of, window=window)
     return ChronologyView(
         entries=entries,
@@ -202,6 +361,7 @@ def _build(
         agency_options=agency_options,
         category_options=category_options,
         filters=filters,
+        visible=items,
     )
 
 

@@ -1,0 +1,181 @@
+"""A household chronology through the policy point and the same-event rule, against raw SQL.
+
+Builds the policy benchmark's synthetic partnership (bench/policy.py: 1,000
+practitioners, 50 agreements, 2,000 share and withhold decisions, break-glass grants)
+in a fresh database (SQLite in a temporary folder, or the PostgreSQL database named by
+DATABASE_URL, which must be empty and disposable), with 100,000 items in all. A
+household of five persons is added: the policy benchmark's subject (200 items from 10
+agencies), four others with their share of the random items, and 100 events each
+reported by three agencies within a few hours (300 items), so the rule has work to do.
+
+Then, in one run, times (median of repeated, interleaved runs):
+
+* through the policy point: ``chronology_for_household(viewer=MASH practitioner, ...)``
+  on the opened household (reads the agreements in force and the grants, the link
+  rows, one filtered SQL query, then groups the same events), audit off so the ledger
+  write is not counted;
+* raw SQL: one hand-written query for the household's items with their agency,
+  category and recorder, in order, fetched as tuples (no policy, no grouping).
+
+It prints both medians and the ratio. It is a measurement, never a pass/fail test.
+
+    .venv/bin/python bench/chronology.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/fp_chron_bench .venv/bin/python bench/chronology.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import policy as policy_bench  # noqa: E402  (the sibling benchmark's builder)
+
+EVENTS = 100
+PER_EVENT = 3
+MEMBERS = 5
+
+RAW_SQL = """
+SELECT i.id, i.occurred_at, i.recorded_at, i.summary, i.detail, i.sensitivity,
+       i.source_description, i.protect_source, a.code, a.name, c.slug, c.name,
+       u.username, i.recorded_by_name
+FROM sharing_informationitem i
+JOIN partnerships_agency a ON a.id = i.source_agency_id
+JOIN vocabulary_concerncategory c ON c.id = i.category_id
+LEFT JOIN partnerships_practitioner u ON u.id = i.recorded_by_id
+WHERE i.id IN (
+    SELECT l.informationitem_id FROM sharing_informationitem_persons l
+    WHERE l.person_id IN ({placeholders})
+)
+ORDER BY i.occurred_at, i.id
+"""
+
+
+def add_household(*, subject: object, seed: int) -> tuple[object, list[int]]:
+    """The household (subject and four others) and its co-reported events."""
+    from django.db import transaction
+
+    from fullpicture.partnerships.models import Agency
+    from fullpicture.people.models import Household, Person
+    from fullpicture.sharing.models import InformationItem
+    from fullpicture.vocabulary.models import ConcernCategory
+
+    rng = random.Random(seed)
+    now = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
+    with transaction.atomic():
+        members = [subject, *Person.objects.exclude(pk=subject.pk).order_by("pk")[: MEMBERS - 1]]  # type: ignore[attr-defined]
+        household = Household.objects.create()
+        household.members.set(members)
+        # the MASH's own agency and the agencies the subject's items come from
+        agencies = list(Agency.objects.filter(code__in=["CSC", *[f"A{n:02d}" for n in range(9)]]))
+        categories = list(ConcernCategory.objects.all())
+        rows, about = [], []
+        for n in range(EVENTS):
+            at = now - dt.timedelta(hours=rng.randint(0, 40_000))
+            category = rng.choice(categories)
+            persons = rng.sample(members, 2)
+            for k, agency in enumerate(rng.sample(agencies, PER_EVENT)):
+                rows.append(
+                    InformationItem(
+                        source_agency=agency,
+                        category=category,
+                        summary=f"Household event {n} as agency {agency.code} saw it",
+                        occurred_at=at + dt.timedelta(minutes=45 * k),
+                        recorded_at=now,
+                        sensitivity="standard",
+                        consent="given",
+                        subject_min_age=8,
+                        subject_max_age=40,
+                        recency_rank=1,
+                    )
+                )
+                about.append(persons)
+        made = InformationItem.objects.bulk_create(rows)
+        link = InformationItem.persons.through
+        link.objects.bulk_create(
+            [
+                link(informationitem_id=i.pk, person_id=p.pk)
+                for i, persons in zip(made, about, strict=True)
+                for p in persons
+            ]
+        )
+    return household, [m.pk for m in members]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--persons", type=int, default=5_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=4)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="fp-chronology-bench-") as home:
+        policy_bench.setup_django(Path(home))
+        from django.db import connection
+
+        from fullpicture.sharing.chronology import (
+            access_household_by_id,
+            chronology_for_household,
+        )
+        from fullpicture.sharing.policy import Purpose
+
+        started = time.perf_counter()
+        viewer, subject = policy_bench.build(
+            items=args.items - EVENTS * PER_EVENT, persons=args.persons, seed=args.seed
+        )
+        household, member_ids = add_household(subject=subject, seed=args.seed)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        built = time.perf_counter() - started
+        purpose = Purpose.SAFEGUARDING_ENQUIRY
+        opened = access_household_by_id(
+            viewer=viewer,  # type: ignore[arg-type]
+            household_id=household.pk,  # type: ignore[attr-defined]
+            purpose=purpose,
+            audit=False,
+        )
+        sql = RAW_SQL.format(placeholders=", ".join(["%s"] * len(member_ids)))
+
+        def through_policy() -> tuple[int, int]:
+            view = chronology_for_household(
+                viewer=viewer,  # type: ignore[arg-type]
+                household=opened,
+                purpose=purpose,
+                audit=False,
+            )
+            return view.item_count, len(view.entries)
+
+        def raw() -> int:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, member_ids)
+                return len(cursor.fetchall())
+
+        (seen, entries), total = through_policy(), raw()
+        timings: dict[str, list[float]] = {"policy": [], "raw": []}
+        for _ in range(args.repeat):
+            for name, fn in (("policy", through_policy), ("raw", raw)):
+                t0 = time.perf_counter()
+                fn()
+                timings[name].append(time.perf_counter() - t0)
+        policy = statistics.median(timings["policy"]) * 1000
+        plain = statistics.median(timings["raw"]) * 1000
+        print(f"database: {connection.vendor}; built {args.items:,} items in {built:.1f} s")
+        print(
+            f"household of {len(opened.members)} visible members: {total} items about them; "
+            f"{seen} visible to the MASH viewer, shown as {entries} entries"
+        )
+        print(f"through the policy point and dedup: {policy:.2f} ms (median of {args.repeat})")
+        print(f"raw SQL:                            {plain:.2f} ms (median of {args.repeat})")
+        print(f"ratio: {policy / plain:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
