@@ -20,7 +20,8 @@ Then, in one run, times (median of repeated, interleaved runs):
 It prints both medians and the ratio. It is a measurement, never a pass/fail test.
 
     .venv/bin/python bench/chronology.py
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/fp_chron_bench .venv/bin/python bench/chronology.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/fp_chron_bench \\
+        .venv/bin/python bench/chronology.py
 """
 
 from __future__ import annotations

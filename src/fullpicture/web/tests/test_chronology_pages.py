@@ -73,7 +73,8 @@ def test_household_page_is_audited_and_merges_across_members(client, town):
     assert response.status_code == 200
     assert _rows(body)[0] == "CPOL CHLT CSCH"
     assert "Reported by 3 agencies" in body
-    assert "Ivy Chronos" in body and "Dora Chronos" in body
+    assert "Ivy Chronos" in body
+    assert "Dora Chronos" in body
     view = LedgerEvent.objects.get(action="view", object_type="household")
     assert view.object_id == str(household.pk)
     assert view.purpose == "safeguarding_enquiry"
