@@ -84,7 +84,7 @@ def challenge_raise(
     else:
         record = (
             records_visible_to(viewer=viewer, purpose=purpose)
-            .filter(pk=record_id, person_id=person_id)
+            .filter(pk=record_id or 0, person_id=person_id)
             .first()
         )
         if record is None:
@@ -169,6 +169,8 @@ def challenge_answer(
             "This item cannot be removed: a contact was made from it. "
             "Correct it through your feed instead."
         )
+    if removing:
+        challenge.item = None
     challenge.answer = answer
     challenge.answer_note = note.strip()[:2000]
     challenge.answered_by = user

@@ -10,13 +10,15 @@ that an agency the viewer may not see holds anything.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
 from fullpicture.partnerships.models import Agency, Practitioner
 from fullpicture.people.models import Person, SourceRecord
-from fullpicture.sharing.models import FeedKind, FeedStatus, InformationItem, Involvement
+from fullpicture.sharing.models import FeedKind, FeedStatus, Involvement
 from fullpicture.sharing.selectors import agencies_visible_to, records_visible_to
 
 
@@ -65,7 +67,7 @@ def _district(postcode: str) -> str:
     return postcode.upper().split()[0] if postcode.strip() else ""
 
 
-def _not_covered(status: FeedStatus, records: list[SourceRecord]) -> str:
+def _not_covered(status: FeedStatus, records: Sequence[SourceRecord]) -> str:
     """Why the feed does not cover this person ('' when it does, or cannot tell)."""
     today = timezone.localdate()
     births = sorted({r.date_of_birth for r in records if r.date_of_birth})
@@ -87,17 +89,15 @@ def person_coverage(
     viewer: Practitioner,
     person: Person,
     purpose: str,
-    records: list[SourceRecord],
-    items: list[InformationItem],
+    records: Sequence[SourceRecord],
+    items: Sequence[Any],
 ) -> list[AgencyCoverage]:
     """Per agency the viewer may see: found, none found, not covered or no feed, and how
     current its feed is. ``records`` and ``items`` are what the page already shows (the
     person's records and chronology, both read through the policy point)."""
     agencies = {a.pk: a for a in agencies_visible_to(viewer=viewer, purpose=purpose)}
-    for item in items:
-        agencies.setdefault(item.source_agency_id, item.source_agency)
-    for record in records:
-        agencies.setdefault(record.agency_id, record.agency)
+    more = {i.source_agency_id for i in items} | {r.agency_id for r in records}
+    agencies.update(Agency.objects.in_bulk(sorted(more - set(agencies))))
     statuses = {
         s.agency_id: s
         for s in FeedStatus.objects.filter(agency_id__in=list(agencies), kind=FeedKind.ITEMS)

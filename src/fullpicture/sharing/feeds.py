@@ -281,6 +281,11 @@ def items_import_file(
     )
 
 
+def _where(file: str, number: int) -> str:
+    """'on row 3' in a file; 'at item 3' in an API batch (its ``file`` is no file name)."""
+    return f"on row {number}" if "." in file else f"at item {number}"
+
+
 def _parse_all(
     rows: Sequence[tuple[int, dict[str, str]]], *, file: str, agency: Agency
 ) -> tuple[list[ItemRow], list[RowError]]:
@@ -301,7 +306,7 @@ def _parse_all(
                     file,
                     number,
                     "source_id",
-                    f"'{source_id}' also appears on row {seen[source_id]}",
+                    f"'{source_id}' also appears {_where(file, seen[source_id])}",
                 ),
             ]
             item_row = None
@@ -648,8 +653,8 @@ class _ItemWriter:
         """Bulk inserts into both link tables: the agency's records and their persons."""
         through = InformationItem.subject_records.through
         persons_through = InformationItem.persons.through
-        links = []
-        persons = []
+        links: list[Any] = []
+        persons: list[Any] = []
         for item_id, row in rows:
             links.extend(
                 through(informationitem_id=item_id, sourcerecord_id=rid) for rid in row.record_ids
@@ -894,8 +899,8 @@ def involvements_import(
                     file,
                     number,
                     "person_source_id",
-                    f"the same person, role and start date also appear on row "
-                    f"{seen[parsed_row.key]}",
+                    "the same person, role and start date also appear "
+                    + _where(file, seen[parsed_row.key]),
                 )
             ]
             parsed_row = None

@@ -63,11 +63,24 @@ def items(agency_code: str = "FPOL") -> list[InformationItem]:
 # ------------------------------------------------------------------ what the issue lists
 
 
-ISSUE_SLUGS = (
-    "domestic_abuse mental_health drugs_alcohol offending debt neglect physical_injury "
-    "sexual_abuse emotional_abuse sexual_exploitation missing self_harm school_attendance "
-    "missed_appointment housing other"
-).split()
+ISSUE_SLUGS = [
+    "domestic_abuse",
+    "mental_health",
+    "drugs_alcohol",
+    "offending",
+    "debt",
+    "neglect",
+    "physical_injury",
+    "sexual_abuse",
+    "emotional_abuse",
+    "sexual_exploitation",
+    "missing",
+    "self_harm",
+    "school_attendance",
+    "missed_appointment",
+    "housing",
+    "other",
+]
 
 
 def test_every_shared_slug_the_issue_names_exists_with_its_cin_factor_where_one_exists():
@@ -90,7 +103,8 @@ def test_import_links_items_to_persons_through_records_and_records_freshness(tow
     assert set(first.persons.all()) == {town.child, town.mother}
     assert list(second.persons.all()) == [town.mother]
     assert first.recorded_by_name == "Feedtown Police feed"
-    assert first.subject_min_age == 8 and first.subject_max_age == 35
+    assert first.subject_min_age == 8
+    assert first.subject_max_age == 35
     events = LedgerEvent.objects.filter(object_type="information_item_file")
     assert [e.details["created"] for e in events] == [2]
     status = FeedStatus.objects.get(agency=town.police, kind=FeedKind.ITEMS)
@@ -285,7 +299,8 @@ def test_policy_facts_match_the_services_own_computation(town, tmp_path):
     assert {
         i.source_id: (i.recency_rank, i.subject_min_age, i.subject_max_age) for i in items()
     } == fed
-    assert fed["C"][0] == 1 and fed["E"][0] == 2
+    assert fed["C"][0] == 1
+    assert fed["E"][0] == 2
 
 
 def test_new_and_changed_items_are_saved_in_occurred_at_order_for_the_alert_rules(town, tmp_path):
