@@ -52,12 +52,12 @@ def make_town() -> dict[str, Any]:
     )
     AgreementFactory(parties=[csc, police, health, school], purposes=["safeguarding_enquiry"])
     child_record = SourceRecordFactory(agency=school, given_name="Ivy", family_name="Chronos")
-    child = child_record.person
+    child: Any = child_record.person
     SourceRecordFactory(agency=csc, given_name="Ivy", family_name="Chronos", person=child)
     mother_record = SourceRecordFactory(
         agency=police, given_name="Dora", family_name="Chronos", date_of_birth=dt.date(1990, 1, 2)
     )
-    mother = mother_record.person
+    mother: Any = mother_record.person
     household = Household.objects.create()
     household.members.set([child, mother])
     da = ConcernCategory.objects.get(slug="domestic_abuse")
