@@ -29,6 +29,7 @@ from fullpicture.people.services import (
     households_rebuild,
     relationships_import,
 )
+from fullpicture.sharing.feeds import feed_coverage_load_file, involvements_import_file
 from fullpicture.sharing.services import items_import_file
 from fullpicture.training.services import training_demo_load
 
@@ -158,6 +159,10 @@ def sharetown_load(*, say: Callable[[str], None] = lambda _m: None) -> bool:
         for path in sorted((SHARETOWN / "items").glob("*.csv")):
             items = items_import_file(agency=agencies[path.stem], path=path, actor=ACTOR)
             say(f"Items {path.stem}: {items.created} created.")
+        # Who works with the Walsh family, and what each agency's feed covers (docs/feeds.md).
+        for path in sorted((SHARETOWN / "involvements").glob("*.csv")):
+            involvements_import_file(agency=agencies[path.stem], path=path, actor=ACTOR)
+        feed_coverage_load_file(path=SHARETOWN / "feeds.csv")
         sharetown_sharing_load(actor=ACTOR, say=say)  # agreements, shares, withholds, a request
         alerts_demo_load(say=say)
         training_demo_load(say=say)  # a ready Sharetown exercise, two self-assessments
