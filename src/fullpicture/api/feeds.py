@@ -107,9 +107,7 @@ def _principal(request: HttpRequest) -> Practitioner:
 
 
 def _refused(status: int, message: str, errors: list[RowError] | None = None) -> Status[Any]:
-    problems = [
-        {"index": e.row, "field": e.column, "message": e.message} for e in errors or []
-    ]
+    problems = [{"index": e.row, "field": e.column, "message": e.message} for e in errors or []]
     return Status(
         status,
         {
@@ -135,8 +133,7 @@ def _own_agency(principal: Practitioner, claimed: str) -> Agency | Status[Any]:
 
 def _results(outcomes: list[RowOutcome]) -> list[dict[str, Any]]:
     return [
-        {"index": o.row, "source_id": o.source_id, "id": o.id, "status": o.status}
-        for o in outcomes
+        {"index": o.row, "source_id": o.source_id, "id": o.id, "status": o.status} for o in outcomes
     ]
 
 

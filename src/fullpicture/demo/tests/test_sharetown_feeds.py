@@ -39,6 +39,7 @@ def test_the_walsh_family_has_involvements_from_the_agencies_working_with_them(l
 
 def test_lily_maes_page_opens_with_who_is_involved_and_what_each_feed_covers(loaded, client):
     lily = SourceRecord.objects.get(agency__code="RMP", source_id="GP98817").person
+    assert lily is not None
     client.force_login(Practitioner.objects.get(username="mash.practitioner"))
     html = client.get(
         reverse("web:person", args=[lily.pk]) + "?purpose=safeguarding_enquiry"
