@@ -126,3 +126,14 @@ def person_coverage(
             )
         )
     return result
+
+
+def family_involvements(
+    *, viewer: Practitioner, persons: Sequence[Person], purpose: str
+) -> list[tuple[Person, Involvement]]:
+    """``person_involvements`` for each member of a family, in the order given."""
+    return [
+        (person, involvement)
+        for person in persons
+        for involvement in person_involvements(viewer=viewer, person=person, purpose=purpose)
+    ]

@@ -9,7 +9,11 @@ from django import template
 
 from fullpicture.partnerships.models import Practitioner
 from fullpicture.sharing.challenges import challenges_raised_about
-from fullpicture.sharing.feed_selectors import person_coverage, person_involvements
+from fullpicture.sharing.feed_selectors import (
+    family_involvements,
+    person_coverage,
+    person_involvements,
+)
 
 register = template.Library()
 
@@ -58,4 +62,18 @@ def challenge_form(
         "person_id": person_id,
         "purpose": purpose,
         "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("sharing/feeds_family_opening.html", takes_context=True)
+def feeds_family_opening(context: template.Context, members: Any, purpose: str) -> dict[str, Any]:
+    """The family page's 'who else is involved': every member's involvements."""
+    user = _user(context)
+    if user is None:
+        return {"show": False}
+    names = {m.person.pk: m.display_name for m in members}
+    rows = family_involvements(viewer=user, persons=[m.person for m in members], purpose=purpose)
+    return {
+        "show": True,
+        "rows": [(names[person.pk], involvement) for person, involvement in rows],
     }

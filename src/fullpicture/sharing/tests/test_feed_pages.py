@@ -193,3 +193,17 @@ def test_removed_takes_the_item_out_and_a_record_challenge_is_answered(client, t
     about_record.refresh_from_db()
     assert (about_item.answer, about_item.item_id) == ("removed", None)
     assert about_record.answer == "confirmed"
+
+
+def test_the_family_page_opens_with_each_members_involvements(client, town):
+    from fullpicture.people.models import Household
+
+    household = Household.objects.create()
+    household.members.set([town.child, town.mother])
+    client.force_login(town.mash_worker)
+    html = client.get(
+        reverse("web:household", args=[household.pk]) + f"?purpose={PURPOSE}"
+    ).content.decode()
+    assert html.index("Who else is involved") < html.index("Chronology")
+    assert "PC Dana Fictional" in html
+    assert "Hana Housingworker" not in html
