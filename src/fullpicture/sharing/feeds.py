@@ -434,11 +434,26 @@ def _insert_links(through: Any, target: str, pairs: list[tuple[int, int]]) -> No
     item_column = connection.ops.quote_name(meta.get_field("informationitem").column)
     target_column = connection.ops.quote_name(meta.get_field(target).column)
     # S608: table and column names come from the models' own metadata, quoted; values
-    # are parameters.
-    sql = f"INSERT INTO {table} ({item_column}, {target_column}) VALUES (%s, %s)"  # noqa: S608
+    # are parameters. PostgreSQL takes two arrays (UNNEST: two parameters per batch);
+    # elsewhere multi-row VALUES, one round trip per batch.
+    into = f"{table} ({item_column}, {target_column})"
+    unnest = f"INSERT INTO {into} SELECT * FROM UNNEST(%s::bigint[], %s::bigint[])"  # noqa: S608
+    values = f"INSERT INTO {into} VALUES "  # noqa: S608
     with connection.cursor() as cursor:
-        for start in range(0, len(pairs), BATCH * 5):
-            cursor.executemany(sql, pairs[start : start + BATCH * 5])
+        if connection.vendor == "postgresql":
+            for start in range(0, len(pairs), BATCH * 25):
+                chunk = pairs[start : start + BATCH * 25]
+                cursor.execute(
+                    unnest,
+                    [[a for a, _ in chunk], [b for _, b in chunk]],
+                )
+            return
+        for start in range(0, len(pairs), BATCH):
+            chunk = pairs[start : start + BATCH]
+            cursor.execute(
+                values + ", ".join(["(%s, %s)"] * len(chunk)),
+                [value for pair in chunk for value in pair],
+            )
 
 
 def _existing_items(agency: Agency, source_ids: list[str]) -> dict[str, tuple[int, str]]:
