@@ -435,7 +435,7 @@ def _insert_links(through: Any, target: str, pairs: list[tuple[int, int]]) -> No
     target_column = connection.ops.quote_name(meta.get_field(target).column)
     # S608: table and column names come from the models' own metadata, quoted; values
     # are parameters. PostgreSQL takes two arrays (UNNEST: two parameters per batch);
-    # elsewhere multi-row VALUES, one round trip per batch.
+    # SQLite's executemany loops in C, in process.
     into = f"{table} ({item_column}, {target_column})"
     unnest = f"INSERT INTO {into} SELECT * FROM UNNEST(%s::bigint[], %s::bigint[])"  # noqa: S608
     values = f"INSERT INTO {into} VALUES "  # noqa: S608
@@ -448,12 +448,7 @@ def _insert_links(through: Any, target: str, pairs: list[tuple[int, int]]) -> No
                     [[a for a, _ in chunk], [b for _, b in chunk]],
                 )
             return
-        for start in range(0, len(pairs), BATCH):
-            chunk = pairs[start : start + BATCH]
-            cursor.execute(
-                values + ", ".join(["(%s, %s)"] * len(chunk)),
-                [value for pair in chunk for value in pair],
-            )
+        cursor.executemany(values + "(%s, %s)", pairs)
 
 
 def _existing_items(agency: Agency, source_ids: list[str]) -> dict[str, tuple[int, str]]:
