@@ -52,6 +52,7 @@ class AgencyCoverage:
     items: int
     current_to: dt.datetime | None
     why: str = ""
+    covers_from: dt.date | None = None
 
     @property
     def label(self) -> str:
@@ -123,6 +124,7 @@ def person_coverage(
                 items=len(shown),
                 current_to=current_to,
                 why=why,
+                covers_from=status.covers_from if status else None,
             )
         )
     return result

@@ -84,6 +84,8 @@ def test_coverage_says_found_none_found_not_covered_and_no_feed(client, town):
     )
     html = page(client, town.mash_worker, town.mother)
     assert 'data-agency="FSCH" data-state="not_covered"' in html
+    assert "Up to <time" in html  # the police feed: current to its latest recorded_at
+    assert ">2 Mar 2025</time>" in html
     assert "Its feed covers ages 0 to 18" in html
     # Housing is not visible to the MASH: nothing at all is said about it.
     assert 'data-agency="FHOU"' not in html
