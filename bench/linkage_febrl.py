@@ -53,16 +53,27 @@ def to_records(df: pd.DataFrame) -> pd.DataFrame:
     def s(col: str) -> pd.Series:
         return df[col].fillna("").astype(str).str.strip()
 
-    address = (s("street_number") + " " + s("address_1") + ", " + s("address_2") + ", "
-               + s("suburb") + " " + s("state"))
-    return pd.DataFrame({
-        "key": s("rec_id"),
-        "given_name": s("given_name"),
-        "family_name": s("surname"),
-        "date_of_birth": s("date_of_birth").map(_dob),
-        "address": address.str.replace(r"\s+,", ",", regex=True),
-        "postcode": s("postcode"),
-    })
+    address = (
+        s("street_number")
+        + " "
+        + s("address_1")
+        + ", "
+        + s("address_2")
+        + ", "
+        + s("suburb")
+        + " "
+        + s("state")
+    )
+    return pd.DataFrame(
+        {
+            "key": s("rec_id"),
+            "given_name": s("given_name"),
+            "family_name": s("surname"),
+            "date_of_birth": s("date_of_birth").map(_dob),
+            "address": address.str.replace(r"\s+,", ",", regex=True),
+            "postcode": s("postcode"),
+        }
+    )
 
 
 def evaluate(pred: set[tuple[str, str]], truth: set[tuple[str, str]]) -> dict[str, float]:
@@ -70,8 +81,13 @@ def evaluate(pred: set[tuple[str, str]], truth: set[tuple[str, str]]) -> dict[st
     p = tp / len(pred) if pred else 1.0
     r = tp / len(truth)
     f1 = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": p, "recall": r, "f1": f1, "false_links": len(pred - truth),
-            "missed": len(truth - pred)}
+    return {
+        "precision": p,
+        "recall": r,
+        "f1": f1,
+        "false_links": len(pred - truth),
+        "missed": len(truth - pred),
+    }
 
 
 def run_engine(a: pd.DataFrame, b: pd.DataFrame) -> tuple[set[tuple[str, str]], float]:
@@ -98,8 +114,18 @@ def run_plain(a: pd.DataFrame, b: pd.DataFrame) -> tuple[set[tuple[str, str]], f
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-    cols = ["rec_id", "given_name", "surname", "street_number", "address_1", "address_2",
-            "suburb", "postcode", "state", "date_of_birth"]
+    cols = [
+        "rec_id",
+        "given_name",
+        "surname",
+        "street_number",
+        "address_1",
+        "address_2",
+        "suburb",
+        "postcode",
+        "state",
+        "date_of_birth",
+    ]
     t0 = time.perf_counter()
     db = DuckDBAPI()
     da = db.register(a[cols].rename(columns={"rec_id": "unique_id"}))
@@ -117,8 +143,9 @@ def run_plain(a: pd.DataFrame, b: pd.DataFrame) -> tuple[set[tuple[str, str]], f
         comparisons=[
             cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
             cl.NameComparison("surname").configure(term_frequency_adjustments=True),
-            cl.DateOfBirthComparison("date_of_birth", input_is_string=True,
-                                     datetime_format="%Y%m%d"),
+            cl.DateOfBirthComparison(
+                "date_of_birth", input_is_string=True, datetime_format="%Y%m%d"
+            ),
             cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
             cl.JaroWinklerAtThresholds("address_1", [0.9]),
             cl.ExactMatch("suburb"),
@@ -132,9 +159,9 @@ def run_plain(a: pd.DataFrame, b: pd.DataFrame) -> tuple[set[tuple[str, str]], f
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=1)
     linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("given_name", "surname"))
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("date_of_birth"))
+        block_on("given_name", "surname")
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
     pred = linker.inference.predict(threshold_match_probability=0.5).as_pandas_dataframe()
     elapsed = time.perf_counter() - t0
     pairs = {_pair(x, y) for x, y in zip(pred.unique_id_l, pred.unique_id_r, strict=True)}
@@ -151,13 +178,17 @@ def main() -> None:
         pairs, secs = fn(a, b)
         m = evaluate(pairs, truth)
         rows.append((name, m, secs))
-        print(f"{name:<22} precision {m['precision']:.4f} recall {m['recall']:.4f} "
-              f"F1 {m['f1']:.4f} false links {m['false_links']} missed {m['missed']} "
-              f"time {secs:.1f} s")
+        print(
+            f"{name:<22} precision {m['precision']:.4f} recall {m['recall']:.4f} "
+            f"F1 {m['f1']:.4f} false links {m['false_links']} missed {m['missed']} "
+            f"time {secs:.1f} s"
+        )
     (_, mp, tp), (_, me, te) = rows
     print(f"F1 engine/plain: {me['f1']:.4f} vs {mp['f1']:.4f}; time ratio {te / tp:.2f}x")
-    print(f"target F1 >= 0.999 with zero false links: "
-          f"{'MET' if me['f1'] >= 0.999 and me['false_links'] == 0 else 'NOT MET'}")
+    print(
+        f"target F1 >= 0.999 with zero false links: "
+        f"{'MET' if me['f1'] >= 0.999 and me['false_links'] == 0 else 'NOT MET'}"
+    )
 
 
 if __name__ == "__main__":

@@ -82,8 +82,10 @@ def main() -> None:
     t0 = time.perf_counter()
     matcher = Matcher(model, ex_feats, clusters=clusters)
     t_index = time.perf_counter() - t0
-    print(f"features {t_feat:.1f} s; matcher index built in {t_index:.1f} s; "
-          f"peak RSS so far {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(
+        f"features {t_feat:.1f} s; matcher index built in {t_index:.1f} s; "
+        f"peak RSS so far {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
 
     from fullpicture.linkage.engine import RecordIn
 
@@ -98,13 +100,16 @@ def main() -> None:
         res = matcher.match(rec)
         times.append((time.perf_counter() - t) * 1000)
         mine.append(res)
-    print(f"Matcher.match: p50 {pct(times, 50):.2f} ms, p95 {pct(times, 95):.2f} ms, "
-          f"p99 {pct(times, 99):.2f} ms, mean candidates "
-          f"{np.mean([r.n_candidates for r in mine]):.1f}")
+    print(
+        f"Matcher.match: p50 {pct(times, 50):.2f} ms, p95 {pct(times, 95):.2f} ms, "
+        f"p99 {pct(times, 99):.2f} ms, mean candidates "
+        f"{np.mean([r.n_candidates for r in mine]):.1f}"
+    )
 
     # 2. Splink predict_between against the same existing records.
-    linker, db = make_linker(ex_feats.head(2), {
-        **model.settings, "retain_intermediate_calculation_columns": True})
+    linker, db = make_linker(
+        ex_feats.head(2), {**model.settings, "retain_intermediate_calculation_columns": True}
+    )
     model.register_tf_tables(linker, db)
     sdf_existing = db.register(ex_feats)
     q_feats = features_frame(q_records)
@@ -112,27 +117,38 @@ def main() -> None:
     for i in range(min(args.splink_timed, len(q_feats))):
         t = time.perf_counter()
         sdf_q = db.register(q_feats.iloc[[i]])
-        linker.inference.predict_between(sdf_existing, sdf_q, warning_mode="never"
-                                         ).as_pandas_dataframe()
+        linker.inference.predict_between(
+            sdf_existing, sdf_q, warning_mode="never"
+        ).as_pandas_dataframe()
         s_times.append((time.perf_counter() - t) * 1000)
         sdf_q.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
-    print(f"Splink predict_between: p50 {pct(s_times, 50):.1f} ms, "
-          f"p95 {pct(s_times, 95):.1f} ms, p99 {pct(s_times, 99):.1f} ms "
-          f"(on {len(s_times)} records)")
-    print(f"speed-up at p50 {pct(s_times, 50) / pct(times, 50):.0f}x, "
-          f"at p95 {pct(s_times, 95) / pct(times, 95):.0f}x")
+    print(
+        f"Splink predict_between: p50 {pct(s_times, 50):.1f} ms, "
+        f"p95 {pct(s_times, 95):.1f} ms, p99 {pct(s_times, 99):.1f} ms "
+        f"(on {len(s_times)} records)"
+    )
+    print(
+        f"speed-up at p50 {pct(s_times, 50) / pct(times, 50):.0f}x, "
+        f"at p95 {pct(s_times, 95) / pct(times, 95):.0f}x"
+    )
 
     # 3. Agreement: all queries scored by Splink in one call, same decision rule.
     pred = linker.inference.predict_between(
-        sdf_existing, db.register(q_feats), warning_mode="never").as_pandas_dataframe()
-    lv = {c.name: level_index_from_weights(pred[f"mw_{c.name}"].to_numpy(dtype=float),
-                                           model.level_weights[c.name]) for c in COMPARISONS}
+        sdf_existing, db.register(q_feats), warning_mode="never"
+    ).as_pandas_dataframe()
+    lv = {
+        c.name: level_index_from_weights(
+            pred[f"mw_{c.name}"].to_numpy(dtype=float), model.level_weights[c.name]
+        )
+        for c in COMPARISONS
+    }
     cm = model.compiled()
     q_rows = dict(zip(q_feats["unique_id"], frame_rows(q_feats), strict=True))
     scored: dict[str, list[tuple[int, float, str | None]]] = {k: [] for k in q_rows}
     levels = np.stack([lv[c.name] for c in COMPARISONS], axis=1)
-    for left, right, w, lvl in zip(pred["unique_id_l"], pred["unique_id_r"],
-                                   pred["match_weight"], levels, strict=True):
+    for left, right, w, lvl in zip(
+        pred["unique_id_l"], pred["unique_id_r"], pred["match_weight"], levels, strict=True
+    ):
         q, e = (right, left) if right in q_rows else (left, right)
         scored[q].append((matcher.key_index[e], float(w), cm.veto(list(lvl))))
     same = 0
@@ -140,21 +156,28 @@ def main() -> None:
     for rec, res in zip(q_records, mine, strict=True):
         ref = matcher.decide(q_rows[rec.key], scored[rec.key])
         ok = ref.outcome is res.outcome and (
-            res.outcome is not Outcome.LINKED or ref.candidate == res.candidate
-            or ref.cluster == res.cluster)
+            res.outcome is not Outcome.LINKED
+            or ref.candidate == res.candidate
+            or ref.cluster == res.cluster
+        )
         same += ok
         if not ok:
             diffs.append((rec.key, ref.outcome.value, res.outcome.value))
     agree = same / len(q_records)
-    print(f"decision agreement with Splink-scored candidates: {agree * 100:.2f} % "
-          f"({len(q_records) - same} differ)")
+    print(
+        f"decision agreement with Splink-scored candidates: {agree * 100:.2f} % "
+        f"({len(q_records) - same} differ)"
+    )
     for d in diffs[:10]:
         print("  differs:", d)
     outcomes: dict[str, int] = {}
     for r in mine:
         outcomes[r.outcome.value] = outcomes.get(r.outcome.value, 0) + 1
-    correct = sum(1 for rec, r in zip(q_records, mine, strict=True)
-                  if r.outcome is Outcome.LINKED and r.cluster == person.get(rec.key))
+    correct = sum(
+        1
+        for rec, r in zip(q_records, mine, strict=True)
+        if r.outcome is Outcome.LINKED and r.cluster == person.get(rec.key)
+    )
     linked = outcomes.get("linked", 0)
     print(f"outcomes {outcomes}; linked to the right person {correct}/{linked}")
     ok95 = pct(times, 95) <= 10

@@ -75,8 +75,9 @@ def run_plain(data: Path, upper: float) -> dict[str, Any]:
 
     t0 = time.perf_counter()
     recs, truth = load_population(data)
-    feats = features_frame(recs)[["unique_id", "first_name", "surname", "dob", "sex",
-                                  "postcode", "address"]]
+    feats = features_frame(recs)[
+        ["unique_id", "first_name", "surname", "dob", "sex", "postcode", "address"]
+    ]
     db = DuckDBAPI()
     sdf = db.register(feats)
     settings = SettingsCreator(
@@ -133,10 +134,17 @@ def run_engine(data: Path, upper: float) -> dict[str, Any]:
     methods: dict[str, int] = {}
     for a in res:
         methods[a.method] = methods.get(a.method, 0) + 1
-    out.update(records=len(recs), wall_s=elapsed, peak_mb=peak_rss_mb(),
-               review_share=review / len(res), methods=methods,
-               features_s=t_feat - t0, train_s=t_train - t_feat,
-               link_s=elapsed - (t_train - t0), household_guards=model.household_guards)
+    out.update(
+        records=len(recs),
+        wall_s=elapsed,
+        peak_mb=peak_rss_mb(),
+        review_share=review / len(res),
+        methods=methods,
+        features_s=t_feat - t0,
+        train_s=t_train - t_feat,
+        link_s=elapsed - (t_train - t0),
+        household_guards=model.household_guards,
+    )
     return out
 
 
@@ -147,10 +155,13 @@ def main() -> None:
     ap.add_argument("--data-dir", type=Path, default=None)
     ap.add_argument("--upper", type=float, default=0.99)
     ap.add_argument("--only", choices=("plain", "engine"), default=None)
-    ap.add_argument("--repeat", type=int, default=1,
-                    help="alternate plain/engine runs this many times; report the fastest")
-    ap.add_argument("--child", choices=("plain", "engine"), default=None,
-                    help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="alternate plain/engine runs this many times; report the fastest",
+    )
+    ap.add_argument("--child", choices=("plain", "engine"), default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     data = args.data_dir or Path(tempfile.gettempdir()) / (
         f"fp-linkage-synth-{args.people}-{args.seed}"
@@ -166,8 +177,10 @@ def main() -> None:
 
         t0 = time.perf_counter()
         synth_population(args.people, data, seed=args.seed)
-        print(f"generated {args.people} people into {data} in "
-              f"{time.perf_counter() - t0:.1f} s (peak {peak_rss_mb():.0f} MB)")
+        print(
+            f"generated {args.people} people into {data} in "
+            f"{time.perf_counter() - t0:.1f} s (peak {peak_rss_mb():.0f} MB)"
+        )
     results: dict[str, dict[str, Any]] = {}
     walls: dict[str, list[float]] = {}
     # Alternate plain and engine runs; on a shared machine the fastest of each is the
@@ -176,8 +189,16 @@ def main() -> None:
         for which in ("plain", "engine"):
             if args.only and which != args.only:
                 continue
-            cmd = [sys.executable, __file__, "--child", which, "--data-dir", str(data),
-                   "--upper", str(args.upper)]
+            cmd = [
+                sys.executable,
+                __file__,
+                "--child",
+                which,
+                "--data-dir",
+                str(data),
+                "--upper",
+                str(args.upper),
+            ]
             proc = subprocess.run(  # noqa: S603 - our own interpreter and script
                 cmd, capture_output=True, text=True, env=os.environ.copy(), check=False
             )
@@ -187,8 +208,9 @@ def main() -> None:
                 raise SystemExit(f"{which} run failed")
             r = json.loads(line[0][7:])
             walls.setdefault(which, []).append(r["wall_s"])
-            print(f"  run: {which} wall {r['wall_s']:.1f} s, peak {r['peak_mb']:.0f} MB",
-                  flush=True)
+            print(
+                f"  run: {which} wall {r['wall_s']:.1f} s, peak {r['peak_mb']:.0f} MB", flush=True
+            )
             best = results.get(which)
             if best is None or r["wall_s"] < best["wall_s"]:
                 r["peak_mb"] = max(r["peak_mb"], best["peak_mb"] if best else 0.0)
@@ -197,23 +219,33 @@ def main() -> None:
                 best["peak_mb"] = max(best["peak_mb"], r["peak_mb"])
     for which, r in results.items():
         print(f"\n{which}: {r['records']} records, {r['persons']} true persons")
-        print(f"  pairwise precision {r['pairwise_precision']:.5f} recall "
-              f"{r['pairwise_recall']:.5f} F1 {r['pairwise_f1']:.5f} "
-              f"(false pairs {r['false_pairs']})")
-        print(f"  cluster precision {r['cluster_precision']:.5f} "
-              f"(multi-record clusters {r['cluster_precision_multi']:.5f})")
-        print(f"  review share {r['review_share']:.4f}  wall {r['wall_s']:.1f} s "
-              f"(runs: {', '.join(f'{w:.1f}' for w in walls[which])})  "
-              f"peak RSS {r['peak_mb']:.0f} MB")
+        print(
+            f"  pairwise precision {r['pairwise_precision']:.5f} recall "
+            f"{r['pairwise_recall']:.5f} F1 {r['pairwise_f1']:.5f} "
+            f"(false pairs {r['false_pairs']})"
+        )
+        print(
+            f"  cluster precision {r['cluster_precision']:.5f} "
+            f"(multi-record clusters {r['cluster_precision_multi']:.5f})"
+        )
+        print(
+            f"  review share {r['review_share']:.4f}  wall {r['wall_s']:.1f} s "
+            f"(runs: {', '.join(f'{w:.1f}' for w in walls[which])})  "
+            f"peak RSS {r['peak_mb']:.0f} MB"
+        )
         if which == "engine":
-            print(f"  features {r['features_s']:.1f} s, train {r['train_s']:.1f} s, "
-                  f"link {r['link_s']:.1f} s; guards {r['household_guards']}; "
-                  f"methods {r['methods']}")
+            print(
+                f"  features {r['features_s']:.1f} s, train {r['train_s']:.1f} s, "
+                f"link {r['link_s']:.1f} s; guards {r['household_guards']}; "
+                f"methods {r['methods']}"
+            )
     if len(results) == 2:
         p, e = results["plain"], results["engine"]
-        print(f"\nratios engine/plain: wall {e['wall_s'] / p['wall_s']:.2f}x, "
-              f"peak memory {e['peak_mb'] / p['peak_mb']:.2f}x, "
-              f"F1 {e['pairwise_f1']:.4f} vs {p['pairwise_f1']:.4f}")
+        print(
+            f"\nratios engine/plain: wall {e['wall_s'] / p['wall_s']:.2f}x, "
+            f"peak memory {e['peak_mb'] / p['peak_mb']:.2f}x, "
+            f"F1 {e['pairwise_f1']:.4f} vs {p['pairwise_f1']:.4f}"
+        )
         checks = {
             "pairwise precision >= 0.998": e["pairwise_precision"] >= 0.998,
             "review <= 2 %": e["review_share"] <= 0.02,

@@ -1,4 +1,4 @@
-"""Browser journey: a MASH practitioner finds the youngest Walsh child and sees the whole picture."""
+"""Browser journey: a MASH practitioner finds the youngest Walsh child, sees the whole picture."""
 
 import re
 

@@ -30,8 +30,13 @@ from .types import Assignment, Method, Outcome, RecordIn
 log = logging.getLogger(__name__)
 
 _ID_METHODS = (("nhs", Method.NHS_NUMBER), ("upn", Method.UPN), ("pnc", Method.PNC_ID))
-_PRIORITY = {Method.MANUAL: 0, Method.NHS_NUMBER: 1, Method.UPN: 2, Method.PNC_ID: 3,
-             Method.SPLINK: 4}
+_PRIORITY = {
+    Method.MANUAL: 0,
+    Method.NHS_NUMBER: 1,
+    Method.UPN: 2,
+    Method.PNC_ID: 3,
+    Method.SPLINK: 4,
+}
 
 
 def dob_compatible(a: str, b: str) -> bool:
@@ -59,9 +64,7 @@ def score_pairs(
     if new_mask is None or bool(new_mask.all()):
         linker, db_api = make_linker(frame, settings)
         model.register_tf_tables(linker, db_api)
-        pred = linker.inference.predict(
-            threshold_match_probability=threshold, warning_mode="never"
-        )
+        pred = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
         df = pred.as_pandas_dataframe()
     else:
         new = frame[new_mask.to_numpy()]
@@ -74,14 +77,15 @@ def score_pairs(
         parts = [
             linker.inference.predict_within(
                 sdf_new, threshold_match_probability=threshold, warning_mode="never"
-            )
-            .as_pandas_dataframe()
+            ).as_pandas_dataframe()
         ]
         if not old.empty:
             sdf_old = db_api.register(old)
             parts.append(
                 linker.inference.predict_between(
-                    sdf_old, sdf_new, threshold_match_probability=threshold,
+                    sdf_old,
+                    sdf_new,
+                    threshold_match_probability=threshold,
                     warning_mode="never",
                 ).as_pandas_dataframe()
             )
@@ -287,8 +291,7 @@ def link_batch(
     # A pair the model says are two people (a veto of kind "block": different first
     # names, or a generation apart) may not end in one cluster through third records.
     implied_cannot: list[tuple[int, int]] = []
-    for p, a, b, v in zip(probs.tolist(), li.tolist(), ri.tolist(), veto.tolist(),
-                          strict=True):
+    for p, a, b, v in zip(probs.tolist(), li.tolist(), ri.tolist(), veto.tolist(), strict=True):
         if v == "block":
             implied_cannot.append((a, b))
             continue
@@ -315,8 +318,9 @@ def link_batch(
     own_ids: list[dict[str, str] | None] = [None] * n
     for col in ("nhs", "upn", "pnc"):
         s = feats[col]
-        for i, v in zip(np.flatnonzero(s.notna().to_numpy()).tolist(),
-                        s.dropna().tolist(), strict=True):
+        for i, v in zip(
+            np.flatnonzero(s.notna().to_numpy()).tolist(), s.dropna().tolist(), strict=True
+        ):
             d = own_ids[i]
             if d is None:
                 d = own_ids[i] = {}
@@ -330,8 +334,11 @@ def link_batch(
         own_cannot.setdefault(a, set()).add(b)
         own_cannot.setdefault(b, set()).add(a)
 
-    def run(excluded: set[int]) -> tuple[_Clusters, dict[int, tuple[str, float | None]],
-                                         set[int], dict[int, tuple[float, int]]]:
+    def run(
+        excluded: set[int],
+    ) -> tuple[
+        _Clusters, dict[int, tuple[str, float | None]], set[int], dict[int, tuple[float, int]]
+    ]:
         uf = _Clusters(own_ids, own_dob, anchors)
         # Existing clusters are fixed: pre-join their members.
         first_of: dict[str, int] = {}
@@ -383,8 +390,10 @@ def link_batch(
 
         def note(x: int, method: str, p: float | None) -> None:
             cur = how.get(x)
-            if cur is None or _PRIORITY[method] < _PRIORITY[cur[0]] or (
-                method == cur[0] == Method.SPLINK and (p or 0) > (cur[1] or 0)
+            if (
+                cur is None
+                or _PRIORITY[method] < _PRIORITY[cur[0]]
+                or (method == cur[0] == Method.SPLINK and (p or 0) > (cur[1] or 0))
             ):
                 how[x] = (method, p)
 
@@ -455,7 +464,7 @@ def link_batch(
         a = uf.anchor.get(r)
         if a is not None:
             root_id[r] = a
-        elif r not in root_id or keys[i] < root_id[r][len(new_cluster_prefix):]:
+        elif r not in root_id or keys[i] < root_id[r][len(new_cluster_prefix) :]:
             root_id[r] = new_cluster_prefix + keys[i]
     out: list[Assignment] = []
     for i in range(n):
@@ -470,13 +479,17 @@ def link_batch(
             out.append(Assignment(keys[i], cluster, Outcome.LINKED, method, score))
         elif i in best_review and (i in doubtful or best_review[i][0] >= model.lower):
             p, other = best_review[i]
-            out.append(Assignment(keys[i], cluster, Outcome.REVIEW, Method.REVIEW, p,
-                                  review_with=keys[other]))
+            out.append(
+                Assignment(
+                    keys[i], cluster, Outcome.REVIEW, Method.REVIEW, p, review_with=keys[other]
+                )
+            )
         elif size > 1:  # joined through another record's edge only (e.g. via manual)
             out.append(Assignment(keys[i], cluster, Outcome.LINKED, Method.SPLINK, None))
         else:
-            out.append(Assignment(keys[i], cluster, Outcome.NEW_PERSON, Method.NEW_PERSON,
-                                  best_any.get(i)))
+            out.append(
+                Assignment(keys[i], cluster, Outcome.NEW_PERSON, Method.NEW_PERSON, best_any.get(i))
+            )
     if progress:
         progress(total_steps, total_steps)
     log.info("clustering took %.1f s", time.perf_counter() - t0)

@@ -115,8 +115,9 @@ def _map_unique(series: pd.Series, fn: Callable[[str], Any]) -> pd.Series:
     return pd.Series(values[codes], index=series.index)
 
 
-def _map_unique_parts(series: pd.Series, fn: Callable[[str], tuple[str, ...]], n: int
-                      ) -> list[pd.Series]:
+def _map_unique_parts(
+    series: pd.Series, fn: Callable[[str], tuple[str, ...]], n: int
+) -> list[pd.Series]:
     """Like :func:`_map_unique` for a function returning an n-tuple: n Series."""
     codes, uniques = pd.factorize(series, use_na_sentinel=False)
     results = [fn(u) for u in uniques]
@@ -141,9 +142,7 @@ def features_frame(records: Iterable[RecordIn] | pd.DataFrame) -> pd.DataFrame:
         given, lambda s: split_given(*s.split("\x1f", 1)), 2
     )
     out["first_groups"] = _map_unique(out["first_name"], first_name_groups)
-    out["surname"], out["surname_tokens"] = _map_unique_parts(
-        raw["family_name"], surname_key, 2
-    )
+    out["surname"], out["surname_tokens"] = _map_unique_parts(raw["family_name"], surname_key, 2)
     out["dob"] = raw["date_of_birth"]
     out["sex"] = _map_unique(raw["sex"], normalise_sex)
     out["postcode"], out["pc_sector"], out["pc_district"] = _map_unique_parts(

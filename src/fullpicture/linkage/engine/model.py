@@ -130,8 +130,9 @@ class CompiledModel:
         total = self.prior_weight
         steps: list[WaterfallStep] = []
         if waterfall:
-            steps.append(WaterfallStep("prior", "probability two random records match",
-                                       self.prior_weight))
+            steps.append(
+                WaterfallStep("prior", "probability two random records match", self.prior_weight)
+            )
         lvls: list[int] = []
         for cc in self.comparisons:
             comp = cc.comparison
@@ -431,7 +432,9 @@ class LinkageModel:
         for comp, sc in zip(COMPARISONS, self.settings["comparisons"], strict=True):
             lines.append(f"\n{comp.name}")
             for lv, d, w in zip(
-                comp.levels, sc["comparison_levels"], self.level_weights.get(comp.name, []),
+                comp.levels,
+                sc["comparison_levels"],
+                self.level_weights.get(comp.name, []),
                 strict=False,
             ):
                 if lv.is_null:
@@ -441,9 +444,7 @@ class LinkageModel:
                 veto = self.vetoes.get(comp.name, {}).get(lv.label)
                 extra = f"  veto: {veto}" if veto else ""
                 tf = "  +tf" if lv.tf_column else ""
-                lines.append(
-                    f"  {lv.label:<45} m={_fmt(m)} u={_fmt(u)} weight={w:+.2f}{tf}{extra}"
-                )
+                lines.append(f"  {lv.label:<45} m={_fmt(m)} u={_fmt(u)} weight={w:+.2f}{tf}{extra}")
         return "\n".join(lines)
 
     def charts(self, out_dir: str | Path) -> list[Path]:
@@ -465,8 +466,10 @@ class LinkageModel:
     def compiled(self) -> CompiledModel:
         if not self.is_trained:
             raise ValueError("model is not trained")
-        if self._compiled is None or self._compiled.upper != self.upper or (
-            self._compiled.lower != self.lower
+        if (
+            self._compiled is None
+            or self._compiled.upper != self.upper
+            or (self._compiled.lower != self.lower)
         ):
             self._compiled = CompiledModel(self)
         return self._compiled
@@ -496,15 +499,19 @@ def rule_pair_counts(frame: pd.DataFrame, rules: Sequence[Sequence[str]]) -> lis
         ln = " AND ".join(f"{c} IS NOT NULL" for c in left)
         rn = " AND ".join(f"{c} IS NOT NULL" for c in right)
         if left == right:
-            sql = (f"SELECT coalesce(sum(c * (c - 1) / 2), 0) FROM "  # noqa: S608
-                   f"(SELECT count(*) AS c FROM t WHERE {ln} GROUP BY {lk})")
+            sql = (
+                f"SELECT coalesce(sum(c * (c - 1) / 2), 0) FROM "  # noqa: S608
+                f"(SELECT count(*) AS c FROM t WHERE {ln} GROUP BY {lk})"
+            )
         else:
             on = " AND ".join(f"a.k{i} = b.k{i}" for i in range(len(left)))
             la = ", ".join(f"{c} AS k{i}" for i, c in enumerate(left))
             ra = ", ".join(f"{c} AS k{i}" for i, c in enumerate(right))
-            sql = (f"SELECT coalesce(sum(a.c * b.c) / 2, 0) FROM "  # noqa: S608
-                   f"(SELECT {la}, count(*) AS c FROM t WHERE {ln} GROUP BY {lk}) a JOIN "
-                   f"(SELECT {ra}, count(*) AS c FROM t WHERE {rn} GROUP BY {rk}) b ON {on}")
+            sql = (
+                f"SELECT coalesce(sum(a.c * b.c) / 2, 0) FROM "  # noqa: S608
+                f"(SELECT {la}, count(*) AS c FROM t WHERE {ln} GROUP BY {lk}) a JOIN "
+                f"(SELECT {ra}, count(*) AS c FROM t WHERE {rn} GROUP BY {rk}) b ON {on}"
+            )
         out.append(int(con.execute(sql).fetchall()[0][0]))
     con.close()
     return out
@@ -514,12 +521,15 @@ def choose_blocking(frame: pd.DataFrame) -> list[list[str]]:
     """The prediction blocking rules this data can afford (see spec.PREDICT_BLOCKING)."""
     budget = max(MIN_RULE_PAIRS, int(RULE_PAIRS_PER_RECORD * len(frame)))
     chosen = []
-    for rule, n in zip(PREDICT_BLOCKING, rule_pair_counts(frame, PREDICT_BLOCKING),
-                       strict=True):
+    for rule, n in zip(PREDICT_BLOCKING, rule_pair_counts(frame, PREDICT_BLOCKING), strict=True):
         if n <= budget:
             chosen.append(list(rule))
-        log.info("blocking rule %s: %d pairs%s", "+".join(rule), n,
-                 "" if n <= budget else " (skipped: over budget)")
+        log.info(
+            "blocking rule %s: %d pairs%s",
+            "+".join(rule),
+            n,
+            "" if n <= budget else " (skipped: over budget)",
+        )
     return chosen
 
 

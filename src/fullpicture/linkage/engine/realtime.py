@@ -140,12 +140,11 @@ class Matcher:
         if w >= upper_w and veto is None:
             cluster = self.cluster_of[i]
             rivals = [
-                s for s in usable[1:]
+                s
+                for s in usable[1:]
                 if s[1] >= upper_w and s[2] is None and self.cluster_of[s[0]] != cluster
             ]
-            if not rivals and self.compatible(
-                row, cluster, check_dob=self.model.household_guards
-            ):
+            if not rivals and self.compatible(row, cluster, check_dob=self.model.household_guards):
                 return self._result(Outcome.LINKED, cluster, best, Method.SPLINK, row)
             return self._result(Outcome.REVIEW, None, best, Method.REVIEW, row)
         if w >= lower_w:
@@ -153,8 +152,13 @@ class Matcher:
         return self._result(Outcome.NEW_PERSON, None, best, Method.NEW_PERSON, row)
 
     def _result(
-        self, outcome: Outcome, cluster: str | None, best: Scored | None, method: str,
-        row: FeatureRow, n: int = 0,
+        self,
+        outcome: Outcome,
+        cluster: str | None,
+        best: Scored | None,
+        method: str,
+        row: FeatureRow,
+        n: int = 0,
     ) -> MatchResult:
         if best is None:
             return MatchResult(outcome, cluster, None, None, None, method)

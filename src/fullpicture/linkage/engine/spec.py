@@ -97,8 +97,11 @@ def _year_diff(a: str, b: str) -> int:
 
 def _dob_swapped(a: str | None, b: str | None) -> bool:
     return (
-        a is not None and b is not None and a[:4] == b[:4]
-        and a[5:7] == b[8:10] and a[8:10] == b[5:7]
+        a is not None
+        and b is not None
+        and a[:4] == b[:4]
+        and a[5:7] == b[8:10]
+        and a[8:10] == b[5:7]
     )
 
 
@@ -166,8 +169,10 @@ FIRST_NAME = Comparison(
             "other given name",
             "list_contains(string_split(coalesce(middle_r, ''), ' '), first_name_l) OR "
             "list_contains(string_split(coalesce(middle_l, ''), ' '), first_name_r)",
-            lambda x, y: _in_tokens(_g(x, "first_name"), _g(y, "middle"))
-            or _in_tokens(_g(y, "first_name"), _g(x, "middle")),
+            lambda x, y: (
+                _in_tokens(_g(x, "first_name"), _g(y, "middle"))
+                or _in_tokens(_g(y, "first_name"), _g(x, "middle"))
+            ),
         ),
         _jw_level("first_name", 0.75, "jaro-winkler >= 0.75"),
         _else(),
@@ -183,8 +188,9 @@ SURNAME = Comparison(
             "surname_l IS NULL OR surname_r IS NULL OR ("
             "jaro_winkler_similarity(first_name_l, surname_r) >= 0.88 AND "
             "jaro_winkler_similarity(surname_l, first_name_r) >= 0.88)",
-            lambda x, y: _g(x, "surname") is None or _g(y, "surname") is None
-            or _names_swapped(x, y),
+            lambda x, y: (
+                _g(x, "surname") is None or _g(y, "surname") is None or _names_swapped(x, y)
+            ),
             is_null=True,
         ),
         Level(
@@ -271,20 +277,26 @@ LOCATION = Comparison(
         Level(
             "same address and postcode",
             "postcode_l = postcode_r AND addr_key_l = addr_key_r",
-            lambda x, y: _eq(_g(x, "postcode"), _g(y, "postcode"))
-            and _eq(_g(x, "addr_key"), _g(y, "addr_key")),
+            lambda x, y: (
+                _eq(_g(x, "postcode"), _g(y, "postcode"))
+                and _eq(_g(x, "addr_key"), _g(y, "addr_key"))
+            ),
         ),
         Level(
             "same postcode, similar address",
             "postcode_l = postcode_r AND jaro_winkler_similarity(address_l, address_r) >= 0.88",
-            lambda x, y: _eq(_g(x, "postcode"), _g(y, "postcode"))
-            and _jw_ge(_g(x, "address"), _g(y, "address"), 0.88),
+            lambda x, y: (
+                _eq(_g(x, "postcode"), _g(y, "postcode"))
+                and _jw_ge(_g(x, "address"), _g(y, "address"), 0.88)
+            ),
         ),
         Level(
             "same address, postcode differs or missing",
             "addr_key_l = addr_key_r AND jaro_winkler_similarity(address_l, address_r) >= 0.9",
-            lambda x, y: _eq(_g(x, "addr_key"), _g(y, "addr_key"))
-            and _jw_ge(_g(x, "address"), _g(y, "address"), 0.9),
+            lambda x, y: (
+                _eq(_g(x, "addr_key"), _g(y, "addr_key"))
+                and _jw_ge(_g(x, "address"), _g(y, "address"), 0.9)
+            ),
         ),
         Level(
             "same postcode, different address",

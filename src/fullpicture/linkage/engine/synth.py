@@ -19,29 +19,131 @@ from .identifiers import make_pnc_id, make_upn, nhs_check_digit
 from .nicknames import _GROUPS
 
 COLUMNS = [
-    "source_id", "given_name", "family_name", "other_names", "date_of_birth", "sex",
-    "address", "postcode", "nhs_number", "upn", "pnc_id", "recorded_at",
+    "source_id",
+    "given_name",
+    "family_name",
+    "other_names",
+    "date_of_birth",
+    "sex",
+    "address",
+    "postcode",
+    "nhs_number",
+    "upn",
+    "pnc_id",
+    "recorded_at",
 ]
-AGENCIES = ("police", "gp", "hospital", "school", "housing", "childrens_social_care",
-            "probation")
+AGENCIES = ("police", "gp", "hospital", "school", "housing", "childrens_social_care", "probation")
 REF_DATE = datetime.date(2026, 1, 1)
 
-_EXTRA_F = ["Zoë", "Chloé", "Noémie", "Renée", "Siân", "Aoife", "Niamh", "Zofia",
-            "Agnieszka", "Fatima", "Aisha", "Priya", "Amélie", "Maëlle", "Åsa", "Inès",
-            "Katie", "Kate", "Elizabeth", "Margaret", "Rebecca", "Victoria", "Olivia"]
-_EXTRA_M = ["José", "Ciarán", "Seán", "Oisín", "Łukasz", "Mateusz", "Mohammed", "Omar",
-            "Arjun", "Jérôme", "René", "Tomás", "William", "Robert", "Alexander",
-            "Thomas", "James", "Michael", "Christopher", "Jack", "Harry", "Oliver"]
-_EXTRA_S = ["Müller", "Nowak", "Kowalski", "O'Brien", "O'Neill", "Ní Bhriain",
-            "Smith-Jones", "Ahmed", "Khan", "Patel", "Begum", "Hussain", "Singh",
-            "Nguyen", "Brontë", "Çelik", "Jóhannsson", "McDonald", "MacLeod"]
-_SUFFIXES = ["Road", "Street", "Avenue", "Lane", "Close", "Drive", "Crescent", "Court",
-             "Gardens", "Terrace", "Way", "Grove", "Place"]
-_ABBREV = {"Road": "Rd", "Street": "St", "Avenue": "Ave", "Lane": "Ln", "Close": "Cl",
-           "Drive": "Dr", "Crescent": "Cres", "Court": "Ct", "Gardens": "Gdns",
-           "Terrace": "Terr", "Grove": "Gr", "Place": "Pl"}
-_TOWNS = ["Sharetown", "Millbridge", "Easthaven", "Northfield", "Kingsbury", "Oakley",
-          "Ashford Vale", "Westmoor"]
+_EXTRA_F = [
+    "Zoë",
+    "Chloé",
+    "Noémie",
+    "Renée",
+    "Siân",
+    "Aoife",
+    "Niamh",
+    "Zofia",
+    "Agnieszka",
+    "Fatima",
+    "Aisha",
+    "Priya",
+    "Amélie",
+    "Maëlle",
+    "Åsa",
+    "Inès",
+    "Katie",
+    "Kate",
+    "Elizabeth",
+    "Margaret",
+    "Rebecca",
+    "Victoria",
+    "Olivia",
+]
+_EXTRA_M = [
+    "José",
+    "Ciarán",
+    "Seán",
+    "Oisín",
+    "Łukasz",
+    "Mateusz",
+    "Mohammed",
+    "Omar",
+    "Arjun",
+    "Jérôme",
+    "René",
+    "Tomás",
+    "William",
+    "Robert",
+    "Alexander",
+    "Thomas",
+    "James",
+    "Michael",
+    "Christopher",
+    "Jack",
+    "Harry",
+    "Oliver",
+]
+_EXTRA_S = [
+    "Müller",
+    "Nowak",
+    "Kowalski",
+    "O'Brien",
+    "O'Neill",
+    "Ní Bhriain",
+    "Smith-Jones",
+    "Ahmed",
+    "Khan",
+    "Patel",
+    "Begum",
+    "Hussain",
+    "Singh",
+    "Nguyen",
+    "Brontë",
+    "Çelik",
+    "Jóhannsson",
+    "McDonald",
+    "MacLeod",
+]
+_SUFFIXES = [
+    "Road",
+    "Street",
+    "Avenue",
+    "Lane",
+    "Close",
+    "Drive",
+    "Crescent",
+    "Court",
+    "Gardens",
+    "Terrace",
+    "Way",
+    "Grove",
+    "Place",
+]
+_ABBREV = {
+    "Road": "Rd",
+    "Street": "St",
+    "Avenue": "Ave",
+    "Lane": "Ln",
+    "Close": "Cl",
+    "Drive": "Dr",
+    "Crescent": "Cres",
+    "Court": "Ct",
+    "Gardens": "Gdns",
+    "Terrace": "Terr",
+    "Grove": "Gr",
+    "Place": "Pl",
+}
+_TOWNS = [
+    "Sharetown",
+    "Millbridge",
+    "Easthaven",
+    "Northfield",
+    "Kingsbury",
+    "Oakley",
+    "Ashford Vale",
+    "Westmoor",
+]
 _AREAS = ["ST", "SH", "MB", "EH", "NF", "KB", "OK", "WM"]
 _LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
@@ -227,9 +329,14 @@ class _People:
         self.nhs = _nhs_numbers(self.n, rng)
         # Addresses: each household gets a current address; 15 % moved recently.
         n_streets = max(10, n_hh // 25)
-        street_names = [f"{s_names[i]} {_SUFFIXES[j]}" for i, j in zip(
-            rng.integers(0, len(s_names), n_streets), rng.integers(0, len(_SUFFIXES), n_streets),
-            strict=True)]
+        street_names = [
+            f"{s_names[i]} {_SUFFIXES[j]}"
+            for i, j in zip(
+                rng.integers(0, len(s_names), n_streets),
+                rng.integers(0, len(_SUFFIXES), n_streets),
+                strict=True,
+            )
+        ]
         street_town = rng.integers(0, len(_TOWNS), n_streets)
         street_district = rng.integers(1, 30, n_streets)
         street_sector = rng.integers(0, 10, n_streets)
@@ -240,8 +347,10 @@ class _People:
             flat = f"Flat {int(rng.integers(1, 12))}, " if rng.random() < 0.12 else ""
             town = _TOWNS[street_town[st]]
             area = _AREAS[street_town[st]]
-            inward = (f"{street_sector[st]}{_LETTERS[(num // 15 + st) % 20]}"
-                      f"{_LETTERS[(st * 7 + num // 15) % 20]}")
+            inward = (
+                f"{street_sector[st]}{_LETTERS[(num // 15 + st) % 20]}"
+                f"{_LETTERS[(st * 7 + num // 15) % 20]}"
+            )
             pc = f"{area}{street_district[st]} {inward}"
             return f"{flat}{num} {street_names[st]}, {town}", pc
 
@@ -264,7 +373,8 @@ class _People:
             self.pnc[j] = make_pnc_id(int(years[j]), j)
         self.maiden = [
             s_names[int(rng.integers(0, len(s_names)))]
-            if (sex[i] == "F" and role[i] == "adult" and rng.random() < 0.3) else ""
+            if (sex[i] == "F" and role[i] == "adult" and rng.random() < 0.3)
+            else ""
             for i in range(self.n)
         ]
         self.csc_household = rng.random(n_hh) < 0.06
@@ -352,8 +462,15 @@ def _record(
     elif r[18] < 0.2:
         pc = pc.replace(" ", "")
     nhs = ""
-    rate = {"gp": 0.96, "hospital": 0.85, "childrens_social_care": 0.5, "school": 0.05,
-            "police": 0.02, "probation": 0.1, "housing": 0.05}[agency]
+    rate = {
+        "gp": 0.96,
+        "hospital": 0.85,
+        "childrens_social_care": 0.5,
+        "school": 0.05,
+        "police": 0.02,
+        "probation": 0.1,
+        "housing": 0.05,
+    }[agency]
     if r[19] < rate:
         nhs = p.nhs[i]
         if r[20] < 0.01:

@@ -31,7 +31,8 @@ def linked(population: Pop, model: LinkageModel) -> dict[str, Assignment]:
     recs, _ = population
     progress: list[tuple[int, int]] = []
     out = link_batch(recs, model=model, progress=lambda d, t: progress.append((d, t)))
-    assert progress and progress[-1][0] == progress[-1][1]
+    assert progress
+    assert progress[-1][0] == progress[-1][1]
     assert len(out) == len(recs)
     return {a.key: a for a in out}
 
@@ -55,8 +56,9 @@ def test_twins_are_not_merged(linked: dict[str, Assignment]) -> None:
     assert same(linked, "gp:twinB", "police:twinB")  # Jess is Jessica
     # The record with no first name cannot tell the twins apart: it may not join both.
     unnamed = linked["housing:twin?"]
-    assert not (same(linked, "housing:twin?", "gp:twinA")
-                and same(linked, "housing:twin?", "gp:twinB"))
+    assert not (
+        same(linked, "housing:twin?", "gp:twinA") and same(linked, "housing:twin?", "gp:twinB")
+    )
     assert unnamed.outcome in (Outcome.REVIEW, Outcome.LINKED, Outcome.NEW_PERSON)
 
 
@@ -102,11 +104,11 @@ def test_identifier_links_are_deterministic(linked: dict[str, Assignment]) -> No
     assert methods[Method.UPN] + methods[Method.PNC_ID] > 0
     for a in linked.values():
         if a.method in (Method.NHS_NUMBER, Method.UPN, Method.PNC_ID):
-            assert a.outcome is Outcome.LINKED and a.score == 1.0
+            assert a.outcome is Outcome.LINKED
+            assert a.score == 1.0
 
 
-def test_quality_on_generated_population(linked: dict[str, Assignment], population: Pop
-                                         ) -> None:
+def test_quality_on_generated_population(linked: dict[str, Assignment], population: Pop) -> None:
     _, truth = population
     t = truth.set_index("key")["person_key"]
     df = pd.DataFrame({"key": list(linked), "cluster": [a.cluster for a in linked.values()]})
@@ -120,15 +122,19 @@ def test_quality_on_generated_population(linked: dict[str, Assignment], populati
 
 def test_manual_decisions_are_honoured(population: Pop, model: LinkageModel) -> None:
     recs, _ = population
-    out = {a.key: a for a in link_batch(
-        recs, model=model, must_link=[("vcs:ann", "vcs:bob")],
-        cannot_link=[("vcs:carl1", "vcs:carl2")],
-    )}
+    out = {
+        a.key: a
+        for a in link_batch(
+            recs,
+            model=model,
+            must_link=[("vcs:ann", "vcs:bob")],
+            cannot_link=[("vcs:carl1", "vcs:carl2")],
+        )
+    }
     assert out["vcs:ann"].cluster == out["vcs:bob"].cluster
     assert out["vcs:bob"].method == Method.MANUAL
     assert out["vcs:carl1"].cluster != out["vcs:carl2"].cluster
-    plain = {a.key: a for a in link_batch(
-        recs[recs["key"].str.startswith("vcs:")], model=model)}
+    plain = {a.key: a for a in link_batch(recs[recs["key"].str.startswith("vcs:")], model=model)}
     assert plain["vcs:carl1"].cluster == plain["vcs:carl2"].cluster
     assert plain["vcs:ann"].cluster != plain["vcs:bob"].cluster
 
@@ -158,9 +164,11 @@ def test_incremental_keeps_existing_clusters_and_matcher_agrees(
     for k, c in existing.items():
         if k in t.index:
             members.setdefault(c, set()).add(t[k])
-    linked_ok = [t[a.key] in members.get(a.cluster, set())
-                 for a in second if a.outcome is Outcome.LINKED]
-    assert linked_ok and sum(linked_ok) / len(linked_ok) > 0.99
+    linked_ok = [
+        t[a.key] in members.get(a.cluster, set()) for a in second if a.outcome is Outcome.LINKED
+    ]
+    assert linked_ok
+    assert sum(linked_ok) / len(linked_ok) > 0.99
 
     matcher = Matcher(model, old, clusters=existing)
     agree = 0
@@ -173,7 +181,8 @@ def test_incremental_keeps_existing_clusters_and_matcher_agrees(
         )
         agree += ok
         if res.outcome is not Outcome.NEW_PERSON:
-            assert res.waterfall and res.waterfall[0].comparison == "prior"
+            assert res.waterfall
+            assert res.waterfall[0].comparison == "prior"
     assert agree / len(held) >= 0.97
 
 
@@ -184,8 +193,9 @@ def test_compiled_scorer_matches_splink(population: Pop, model: LinkageModel) ->
     rows = dict(zip(feats["unique_id"], frame_rows(feats), strict=True))
     cm = model.compiled()
     sample = pred.sample(min(3000, len(pred)), random_state=1)
-    for a, b, w in zip(sample["unique_id_l"], sample["unique_id_r"], sample["match_weight"],
-                       strict=True):
+    for a, b, w in zip(
+        sample["unique_id_l"], sample["unique_id_r"], sample["match_weight"], strict=True
+    ):
         mine, _, _ = cm.score(rows[a], rows[b])
         assert abs(mine - w) < 1e-6, (a, b, mine, w)
 
@@ -193,13 +203,16 @@ def test_compiled_scorer_matches_splink(population: Pop, model: LinkageModel) ->
 def test_save_load_parameters_and_charts(model: LinkageModel, tmp_path: Path) -> None:
     path = model.save(tmp_path / "models" / "linkage.json")
     data = json.loads(path.read_text())
-    assert data["version"] == 1 and data["trained_at"]
+    assert data["version"] == 1
+    assert data["trained_at"]
     assert data["thresholds"] == {"upper": model.upper, "lower": model.lower}
     assert "first_name" in data["tf_tables"]
     loaded = LinkageModel.load(path)
     assert loaded.level_weights == model.level_weights
     text = loaded.parameters()
-    assert "first_name" in text and "location" in text and "veto" in text
+    assert "first_name" in text
+    assert "location" in text
+    assert "veto" in text
     files = loaded.charts(tmp_path / "charts")
     assert {f.name for f in files} == {"match_weights.html", "m_u_parameters.html"}
     assert all(f.stat().st_size > 1000 for f in files)
@@ -212,10 +225,12 @@ def test_matcher_identifier_and_add(population: Pop, model: LinkageModel) -> Non
     rec = RecordIn(**{k: row[k] for k in RecordIn.__dataclass_fields__})
     res = m.match(rec)
     assert res.outcome is Outcome.LINKED
-    new = RecordIn("new:1", given_name="Quentin", family_name="Zzyzx",
-                   date_of_birth=None, postcode="ZZ9 9ZZ")
+    new = RecordIn(
+        "new:1", given_name="Quentin", family_name="Zzyzx", date_of_birth=None, postcode="ZZ9 9ZZ"
+    )
     assert m.match(new).outcome is Outcome.NEW_PERSON
     m.add(new, "cluster-q")
-    again = m.match(RecordIn("new:2", given_name="Quentin", family_name="Zzyzx",
-                             postcode="ZZ9 9ZZ"))
+    again = m.match(
+        RecordIn("new:2", given_name="Quentin", family_name="Zzyzx", postcode="ZZ9 9ZZ")
+    )
     assert again.candidate == "new:1"

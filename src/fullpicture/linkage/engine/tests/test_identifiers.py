@@ -31,8 +31,9 @@ def test_known_nhs_numbers() -> None:
 
 # Issued ranges (England and Wales 4xx and 6xx-7xx, and the 999 test range); the
 # nhs-number package also refuses some unallocated ranges, such as a leading 0.
-nines = st.tuples(st.sampled_from("4679"), st.text(alphabet="0123456789", min_size=8,
-                                                   max_size=8)).map("".join)
+nines = st.tuples(
+    st.sampled_from("4679"), st.text(alphabet="0123456789", min_size=8, max_size=8)
+).map("".join)
 
 
 @given(nines)
@@ -69,8 +70,9 @@ def test_upn_known_and_format() -> None:
     assert clean_upn(upn[:12]) == ""
 
 
-@given(st.text(alphabet="0123456789", min_size=12, max_size=12), st.integers(0, 11),
-       st.integers(1, 9))
+@given(
+    st.text(alphabet="0123456789", min_size=12, max_size=12), st.integers(0, 11), st.integers(1, 9)
+)
 def test_upn_round_trip_and_single_digit_error(body: str, pos: int, delta: int) -> None:
     upn = make_upn(body)
     assert upn[0] == upn_check_letter(body)
