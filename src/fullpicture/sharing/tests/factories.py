@@ -69,7 +69,7 @@ class AgreementFactory(DjangoModelFactory):
             return
         limits_by_agency = extracted if isinstance(extracted, dict) else dict.fromkeys(extracted)
         for agency, limits in limits_by_agency.items():
-            AgreementParty.objects.create(agreement=self, agency=agency, **(limits or {}))  # type: ignore[misc]
+            AgreementParty.objects.create(agreement=self, agency=agency, **(limits or {}))
 
     @factory.post_generation
     def categories(self, create, extracted, **kwargs):

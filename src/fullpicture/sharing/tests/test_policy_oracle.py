@@ -386,7 +386,7 @@ def materialise(world: World):
     for g in world.grants:
         BreakGlassGrant.objects.create(
             practitioner=viewers[g.viewer],
-            agency_id=viewers[g.viewer].agency_id,  # type: ignore[misc]
+            agency_id=viewers[g.viewer].agency_id,
             person=persons[g.person],
             purpose=g.purpose,
             reason="world",
