@@ -6,6 +6,8 @@ files, not by Django's development server.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -52,7 +54,14 @@ class Command(BaseCommand):
         from fullpicture.config.wsgi import application
 
         self.stdout.write(self.style.SUCCESS(f"Full Picture is at http://{host}:{port}/"))
-        serve(application, host=host, port=int(port), threads=options["threads"])
+        # Background tasks (alert rules on new items) run in a worker beside the server.
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "fullpicture.cli", "db_worker", "--no-reload", "-v", "0"]
+        )
+        try:
+            serve(application, host=host, port=int(port), threads=options["threads"])
+        finally:
+            worker.terminate()
 
     def _print_accounts(self) -> None:
         self.stdout.write("\nDemo accounts (every password is " + DEMO_PASSWORD + "):")
