@@ -221,3 +221,10 @@ def test_the_page_answers_missing_and_unseen_alike(client, world):
     bad = client.post(URL, {"person": "abc"}).content.decode()
     assert "Enter the person id as a number" in bad
     assert "Choose a format" in bad
+
+
+def test_cli_takes_the_only_ig_lead_when_none_is_named(tmp_path, world):
+    call_command("sar", "--person", str(world["lily"].pk), "--out", str(tmp_path))
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".json", ".pdf"]
+    event = LedgerEvent.objects.get(action="export")
+    assert event.actor_id == f"user:{world['ig'].pk}"

@@ -30,12 +30,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as",
             dest="username",
-            required=True,
-            help="username of the information-governance lead answering the request",
+            default="",
+            help="username of the information-governance lead answering the request "
+            "(may be left out when the installation has exactly one active IG lead)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        viewer = Practitioner.objects.filter(username=options["username"], is_active=True).first()
+        if options["username"]:
+            viewer = Practitioner.objects.filter(
+                username=options["username"], is_active=True
+            ).first()
+        else:
+            leads = list(
+                Practitioner.objects.filter(is_active=True, roles__code="ig_lead").distinct()[:2]
+            )
+            if len(leads) != 1:
+                raise CommandError(
+                    "Name the information-governance lead answering the request with --as."
+                )
+            viewer = leads[0]
         if viewer is None or not may_answer_subject_access(viewer=viewer):
             raise CommandError("--as must name an active information-governance lead.")
         out: Path = options["out"]
