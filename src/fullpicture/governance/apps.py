@@ -1,7 +1,25 @@
+from importlib import import_module
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _seed_retention(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    from fullpicture.governance.models import RetentionSchedule
+
+    seed = import_module("fullpicture.governance.migrations.0002_seed_retention_schedules")
+    for row in seed.SCHEDULES:
+        RetentionSchedule.objects.using(using).get_or_create(
+            record_kind=row["record_kind"], defaults=row
+        )
 
 
 class GovernanceConfig(AppConfig):
     name = "fullpicture.governance"
     label = "governance"
     verbose_name = "Governance: audit pages and subject access"
+
+    def ready(self) -> None:
+        # The published retention defaults exist after every migrate (and a test flush).
+        post_migrate.connect(_seed_retention, sender=self, dispatch_uid="seed-retention")
