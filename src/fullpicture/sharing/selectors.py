@@ -8,7 +8,7 @@ nothing leaks that a child is known.
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -131,8 +131,14 @@ class PersonSummary:
 
     @property
     def display_name(self) -> str:
-        names = self.names
-        return names[0] if names else f"Person {self.person.pk}"
+        """The name most of the visible records use; on a tie, the most recently recorded."""
+        if not self.records:
+            return f"Person {self.person.pk}"
+        counts = Counter(r.display_name for r in self.records)
+        latest = {r.display_name: r.recorded_at or dt.date.min for r in self.records}
+        for r in self.records:
+            latest[r.display_name] = max(latest[r.display_name], r.recorded_at or dt.date.min)
+        return max(counts, key=lambda name: (counts[name], latest[name], name))
 
     @property
     def agencies(self) -> list[Agency]:

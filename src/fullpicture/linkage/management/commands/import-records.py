@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fullpicture.audit.services import Actor
+from fullpicture.core.commands import refused, write_rejects
 from fullpicture.core.csvfile import ImportRejected
 from fullpicture.core.progress import progress_bar
 from fullpicture.linkage.services import records_import_file, records_link
@@ -44,20 +44,11 @@ class Command(BaseCommand):
                     progress=progress,
                 )
         except ImportRejected as exc:
-            raise CommandError(
-                f"{path.name}: nothing was stored; {len(exc.errors)} problem(s):\n"
-                + "\n".join(f"  {e}" for e in exc.errors)
-            ) from exc
+            raise refused(path, exc) from exc
         for warning in result.warnings:
             self.stderr.write(f"warning: {warning}")
         if result.rejected:
-            rejects = path.with_name(path.stem + ".rejects.csv")
-            with rejects.open("w", newline="", encoding="utf-8") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(["row", "column", "problem"])
-                for e in result.rejected:
-                    writer.writerow([e.row, e.column, e.message])
-            self.stderr.write(f"{len(result.rejected)} bad row(s) skipped; see {rejects}")
+            write_rejects(self, path, result.rejected)
         self.stdout.write(
             f"{path.name}: {result.created} created, {result.updated} updated, "
             f"{result.unchanged} unchanged."

@@ -3,18 +3,16 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from fullpicture.audit.services import Actor
+from fullpicture.core.commands import refused, write_rejects
 from fullpicture.core.csvfile import ImportRejected
 from fullpicture.sharing.feeds import involvements_import_file
-
-# The sibling command's helpers (its module name has a hyphen).
-_items = importlib.import_module("fullpicture.sharing.management.commands.import-items")
+from fullpicture.sharing.management.options import agency_for, current_to_option
 
 
 class Command(BaseCommand):
@@ -27,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--current-to", help="When the list is current to (default: now).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        agency = _items.agency_for(options["agency"])
+        agency = agency_for(options["agency"])
         path: Path = options["file"]
         try:
             result = involvements_import_file(
@@ -35,12 +33,12 @@ class Command(BaseCommand):
                 path=path,
                 actor=Actor.system("import-involvements"),
                 skip_bad_rows=options["skip_bad_rows"],
-                current_to=_items.current_to_option(options["current_to"]),
+                current_to=current_to_option(options["current_to"]),
             )
         except ImportRejected as exc:
-            raise _items.refused(path, exc) from exc
+            raise refused(path, exc) from exc
         if result.rejected:
-            _items.write_rejects(self, path, result.rejected)
+            write_rejects(self, path, result.rejected)
         self.stdout.write(
             f"{path.name}: {result.created} created, {result.updated} updated, "
             f"{result.unchanged} unchanged."

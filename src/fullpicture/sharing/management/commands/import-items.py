@@ -3,54 +3,17 @@
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fullpicture.audit.services import Actor
-from fullpicture.core.csvfile import ImportRejected, RowError, parse_date, parse_datetime
+from fullpicture.core.commands import refused, write_rejects
+from fullpicture.core.csvfile import ImportRejected, parse_date
 from fullpicture.core.progress import progress_bar
-from fullpicture.partnerships.models import Agency
 from fullpicture.sharing.feeds import Coverage, items_import_file
-
-
-def agency_for(code: str) -> Agency:
-    agency = Agency.objects.filter(code=code).first()
-    if agency is None:
-        raise CommandError(f"unknown agency '{code}': nothing was stored")
-    return agency
-
-
-def write_rejects(command: BaseCommand, path: Path, rejected: list[RowError]) -> None:
-    rejects = path.with_name(path.stem + ".rejects.csv")
-    with rejects.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["row", "column", "problem"])
-        for e in rejected:
-            writer.writerow([e.row, e.column, e.message])
-    command.stderr.write(f"{len(rejected)} bad row(s) skipped; see {rejects}")
-
-
-def refused(path: Path, exc: ImportRejected) -> CommandError:
-    return CommandError(
-        f"{path.name}: nothing was stored; {len(exc.errors)} problem(s):\n"
-        + "\n".join(f"  {e}" for e in exc.errors)
-    )
-
-
-def current_to_option(value: str | None) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        moment = parse_datetime(value)
-    except ValueError as exc:
-        raise CommandError(f"--current-to '{value}' is not an ISO 8601 date or date-time") from exc
-    if len(value) == 10:  # a date: complete to the end of that day
-        moment += dt.timedelta(days=1, microseconds=-1)
-    return moment
+from fullpicture.sharing.management.options import agency_for, current_to_option
 
 
 def coverage_options(options: dict[str, Any]) -> Coverage | None:
