@@ -33,6 +33,9 @@ The rules (docs/decisions/0003-policy-rules.md):
    restricted items and items withheld from the viewer's agency for the
    purpose (break-glass goes beyond the agreements, not beyond an owning
    agency's considered decision).
+5. System actors (tasks and commands with no signed-in user) act as a named actor with
+   an explicit purpose and ask ``system_access`` before they read; only the pairs in
+   ``SYSTEM_ACCESS`` are allowed (docs/decisions/0007-system-actors.md).
 """
 
 from __future__ import annotations
@@ -547,3 +550,53 @@ def record_filter_for(ctx: PolicyContext) -> Q:
     if ctx.break_glass:
         q |= Q(person_id__in=sorted(ctx.break_glass))
     return q
+
+
+# --- System actors -------------------------------------------------------------------
+# Code with no signed-in user (background tasks, commands) never skips the policy point:
+# it acts as a named system actor with an explicit purpose and asks here, at the start of
+# its work, whether that actor may read that scope for that purpose. The table is the
+# whole of what system actors may do; anything else is refused. Scopes:
+#   item-metadata: an item's occurred date, agency, category and persons, never its
+#       summary, detail or recorder (the cumulative-concern rules count these).
+#   retention: an item's or record's kind and dates, to erase what a schedule says is due.
+
+
+class SystemPurpose(models.TextChoices):
+    ALERTING = "alerting", "Cumulative-concern alerting"
+    RETENTION = "retention", "Retention and disposal"
+
+
+SYSTEM_ACCESS: dict[tuple[str, str, str], tuple[str, str]] = {
+    ("system:alerts", SystemPurpose.ALERTING.value, "item-metadata"): (
+        "Children Act 2004 s11 and s16H; UK GDPR Art 6(1)(e) public task; "
+        "DPA 2018 Sch 1 para 18 (safeguarding of children and individuals at risk)",
+        "counts of items by category, agency and date to raise alerts to the MASH; "
+        "content is never read",
+    ),
+    ("system:retention", SystemPurpose.RETENTION.value, "retention"): (
+        "UK GDPR Art 5(1)(e) storage limitation; the partnership's retention schedules",
+        "kinds and dates of records and items, to erase or anonymise what is due",
+    ),
+}
+
+
+class SystemAccessRefused(PermissionError):
+    """A system actor asked for a purpose or scope the policy point does not allow it."""
+
+
+def system_access(*, actor: str, purpose: str, scope: str) -> Decision:
+    """May the named system actor read this scope for this purpose? Refused if not listed."""
+    entry = SYSTEM_ACCESS.get((actor, purpose, scope))
+    if entry is None:
+        return Decision(False, DENIED, f"{actor} may not read {scope} for the purpose {purpose!r}")
+    basis, reason = entry
+    return Decision(True, basis, reason)
+
+
+def system_access_required(*, actor: str, purpose: str, scope: str) -> Decision:
+    """``system_access`` that raises ``SystemAccessRefused`` when refused."""
+    decision = system_access(actor=actor, purpose=purpose, scope=scope)
+    if not decision.allowed:
+        raise SystemAccessRefused(decision.reason)
+    return decision
