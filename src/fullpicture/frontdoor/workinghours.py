@@ -19,13 +19,92 @@ LONDON = ZoneInfo("Europe/London")
 ENGLAND_AND_WALES = "england-and-wales"
 
 
+SCOTLAND = "scotland"
+NORTHERN_IRELAND = "northern-ireland"
+# Years past the bundled list are filled in by the standing rules, up to this year.
+RULES_UNTIL = 2100
+
+
 @lru_cache(maxsize=4)
 def bank_holidays(division: str = ENGLAND_AND_WALES) -> frozenset[dt.date]:
-    """Bank holidays from govuk-bank-holidays' bundled list: never fetched at run time."""
+    """Bank holidays: govuk-bank-holidays' bundled list (never fetched at run time), and
+    for the years after it ends, the division's standing rules (``recurring_bank_holidays``).
+
+    The bundled list holds the one-off holidays (jubilees, a coronation, a state funeral)
+    and moved ones (VE Day 2020); the rules cannot know those, so they only fill years the
+    list does not reach. Without them, every date after the list ends (2028 in the
+    package's current release) would count as a working day.
+    """
     from govuk_bank_holidays.bank_holidays import BankHolidays
 
-    holidays = BankHolidays(use_cached_holidays=True)
-    return frozenset(h["date"] for h in holidays.get_holidays(division=division))
+    listed = frozenset(
+        h["date"] for h in BankHolidays(use_cached_holidays=True).get_holidays(division=division)
+    )
+    last_year = max((d.year for d in listed), default=dt.date.today().year - 1)  # noqa: DTZ011
+    extra = {
+        day
+        for year in range(last_year + 1, RULES_UNTIL + 1)
+        for day in recurring_bank_holidays(division, year)
+    }
+    return listed | frozenset(extra)
+
+
+def _easter_sunday(year: int) -> dt.date:
+    """Gregorian Easter (the anonymous Gregorian algorithm)."""
+    a = year % 19
+    b, c = divmod(year, 100)
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    line = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * line) // 451
+    month, day = divmod(h + line - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+def _first_monday(year: int, month: int) -> dt.date:
+    day = dt.date(year, month, 1)
+    return day + dt.timedelta(days=(7 - day.weekday()) % 7)
+
+
+def _last_monday(year: int, month: int) -> dt.date:
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    last = following - dt.timedelta(days=1)
+    return last - dt.timedelta(days=last.weekday())
+
+
+def recurring_bank_holidays(division: str, year: int) -> frozenset[dt.date]:
+    """A division's bank holidays in a year by the standing rules (Banking and Financial
+    Dealings Act 1971 and royal proclamations): fixed dates that fall at a weekend move to
+    the next weekday that is not already a holiday."""
+    easter = _easter_sunday(year)
+    fixed: list[dt.date] = [dt.date(year, 1, 1)]
+    if division == SCOTLAND:
+        fixed.append(dt.date(year, 1, 2))
+    if division == NORTHERN_IRELAND:
+        fixed.append(dt.date(year, 3, 17))
+        fixed.append(dt.date(year, 7, 12))
+    if division == SCOTLAND:
+        fixed.append(dt.date(year, 11, 30))
+    fixed += [dt.date(year, 12, 25), dt.date(year, 12, 26)]
+    moving = {
+        easter - dt.timedelta(days=2),  # Good Friday
+        _first_monday(year, 5),  # early May
+        _last_monday(year, 5),  # spring
+    }
+    if division == SCOTLAND:
+        moving.add(_first_monday(year, 8))  # summer, first Monday of August
+    else:
+        moving.add(easter + dt.timedelta(days=1))  # Easter Monday
+        moving.add(_last_monday(year, 8))  # summer, last Monday of August
+    days = set(moving)
+    for day in fixed:
+        while day.weekday() >= 5 or day in days:
+            day += dt.timedelta(days=1)
+        days.add(day)
+    return frozenset(days)
 
 
 @dataclass(frozen=True)

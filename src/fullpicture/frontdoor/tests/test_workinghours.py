@@ -127,3 +127,48 @@ def test_deadlines_are_monotonic_and_compose(start, a, b):
         assert add_working_time(add_working_time(start, a, WEEK), b, WEEK) == add_working_time(
             start, a + b, WEEK
         )
+
+
+# The standing rules fill the years after govuk-bank-holidays' bundled list ends. They are
+# checked against the bundled list itself for every year it holds that had no one-off or
+# moved holiday (2012 diamond jubilee, 2020 VE Day moved, 2022 platinum jubilee and state
+# funeral, 2023 coronation).
+ONE_OFF_YEARS = {2012, 2020, 2022, 2023}
+
+
+@pytest.mark.parametrize("division", ["england-and-wales", "scotland", "northern-ireland"])
+def test_standing_rules_agree_with_the_bundled_list(division: str) -> None:
+    from govuk_bank_holidays.bank_holidays import BankHolidays
+
+    from fullpicture.frontdoor.workinghours import recurring_bank_holidays
+
+    listed = [
+        h["date"] for h in BankHolidays(use_cached_holidays=True).get_holidays(division=division)
+    ]
+    years = sorted({d.year for d in listed} - ONE_OFF_YEARS)
+    assert len(years) >= 10
+    for year in years:
+        assert recurring_bank_holidays(division, year) == {d for d in listed if d.year == year}, (
+            division,
+            year,
+        )
+
+
+def test_years_after_the_bundled_list_still_have_bank_holidays() -> None:
+    from fullpicture.frontdoor.workinghours import bank_holidays
+
+    holidays = bank_holidays("england-and-wales")
+    # 2030: Easter Sunday is 21 April; Christmas Day is a Wednesday.
+    assert {
+        dt.date(2030, 1, 1),
+        dt.date(2030, 4, 19),
+        dt.date(2030, 4, 22),
+        dt.date(2030, 5, 6),
+        dt.date(2030, 5, 27),
+        dt.date(2030, 8, 26),
+        dt.date(2030, 12, 25),
+        dt.date(2030, 12, 26),
+    } == {d for d in holidays if d.year == 2030}
+    # 2033: Christmas Day is a Sunday, so the substitute is Tuesday 27 December.
+    assert {dt.date(2033, 12, 26), dt.date(2033, 12, 27)} <= holidays
+    assert dt.date(2033, 12, 25) not in holidays
