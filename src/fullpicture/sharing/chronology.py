@@ -24,26 +24,25 @@ event with the same ids and nothing else.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
-from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import ledger_record
 from fullpicture.partnerships.models import Practitioner
 from fullpicture.people.models import Household, Person
-from fullpicture.sharing.models import InformationItem, Sensitivity
+from fullpicture.sharing.models import Sensitivity
 from fullpicture.sharing.policy import PolicyContext, policy_context
 from fullpicture.sharing.selectors import (
     NotFound,
     PersonSummary,
-    _items_listed,
     _summaries,
     persons_visible_to,
+    visible_item_rows_about,
 )
 
 SAME_EVENT_WINDOW = dt.timedelta(hours=24)
@@ -164,14 +163,6 @@ class ChronologyEntry:
     def is_merged(self) -> bool:
         return len(self.sources) > 1
 
-    def accepts(self, item: ChronologyItem, persons: set[int], *, window: dt.timedelta) -> bool:
-        return (
-            item.category_id == self.first.category_id
-            and all(s.source_agency_id != item.source_agency_id for s in self.sources)
-            and item.occurred_at - self.first.occurred_at <= window
-            and bool(persons & self.person_ids)
-        )
-
 
 @dataclass
 class ChronologyView:
@@ -208,84 +199,89 @@ def group_same_events(
     Each item joins the earliest open entry that accepts it, else starts its own.
     An entry is open while the item is within ``window`` of the entry's first item, so
     a chain of reports never drifts beyond the window. Deterministic for a given input.
+
+    Only an entry of the item's own category can accept it, so the open entries are
+    kept per category, earliest first: those a later item is beyond the window of are
+    dropped from the front (items come in time order), and the rest are asked in turn.
     """
-    ordered = sorted(items, key=lambda i: (i.occurred_at, i.pk))
+    ordered = sorted(items, key=_in_time_order)
     entries: list[ChronologyEntry] = []
-    open_entries: list[ChronologyEntry] = []
+    # per category: open entries as (first item's time, its agencies, the entry)
+    open_by_category: dict[int, deque[tuple[dt.datetime, set[int], ChronologyEntry]]] = {}
+    empty: set[int] = set()
     for item in ordered:
-        persons = persons_of.get(item.pk, set())
-        open_entries = [e for e in open_entries if item.occurred_at - e.first.occurred_at <= window]
-        home = next((e for e in open_entries if e.accepts(item, persons, window=window)), None)
-        if home is None:
-            home = ChronologyEntry(sources=[item], person_ids=set(persons))
-            entries.append(home)
-            open_entries.append(home)
+        at = item.occurred_at
+        agency_id = item.source_agency_id
+        persons = persons_of.get(item.pk, empty)
+        open_entries = open_by_category.get(item.category_id)
+        if open_entries is None:
+            open_entries = open_by_category[item.category_id] = deque()
+        while open_entries and at - open_entries[0][0] > window:
+            open_entries.popleft()
+        for _, agencies, entry in open_entries:
+            if agency_id not in agencies and not persons.isdisjoint(entry.person_ids):
+                entry.sources.append(item)
+                entry.person_ids |= persons
+                agencies.add(agency_id)
+                break
         else:
-            home.sources.append(item)
-            home.person_ids |= persons
+            entry = ChronologyEntry(sources=[item], person_ids=set(persons))
+            entries.append(entry)
+            open_entries.append((at, {agency_id}, entry))
     return entries
 
 
-_COLUMNS = (
-    "pk",
-    "occurred_at",
-    "recorded_at",
-    "summary",
-    "detail",
-    "sensitivity",
-    "source_description",
-    "protect_source",
-    "source_agency_id",
-    "source_agency__code",
-    "source_agency__name",
-    "category_id",
-    "category__slug",
-    "category__name",
-    "category__sort_order",
-    "recorded_by_id",
-    "recorded_by__first_name",
-    "recorded_by__last_name",
-    "recorded_by__username",
-    "recorded_by_name",
-)
+def _in_time_order(item: ChronologyItem) -> tuple[dt.datetime, int]:
+    return item.occurred_at, item.pk
 
 
 def _aware(value: Any) -> dt.datetime:
-    """A datetime as the database returned it: PostgreSQL gives aware datetimes; SQLite
-    gives the UTC text Django stored."""
+    """A datetime as ``visible_item_rows_about`` returns it: PostgreSQL gives aware
+    datetimes; SQLite gives the UTC text Django stored, with ``+00:00`` appended."""
     if isinstance(value, dt.datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-    return dt.datetime.fromisoformat(str(value)).replace(tzinfo=dt.UTC)
+    try:
+        return _from_iso(value)
+    except ValueError:  # text that already carried an offset
+        return dt.datetime.fromisoformat(value.removesuffix("+00:00")).astimezone(dt.UTC)
 
 
-def _plain_rows(query: QuerySet[Any, Any]) -> Iterator[tuple[Any, ...]]:
-    """The rows of a ``values_list`` query over the policy's filter, without Django's
-    per-value converters (they cost more than the SQL for a household's chronology);
-    the caller converts the two datetimes with ``_aware``."""
-    compiler = query.query.get_compiler(using=query.db)
-    for chunk in compiler.execute_sql(MULTI) or ():
-        yield from chunk
+_from_iso = dt.datetime.fromisoformat
+
+
+def _persons(value: Any) -> set[int]:
+    if isinstance(value, str):  # SQLite's GROUP_CONCAT
+        return set(map(int, value.split(",")))
+    return set(value)  # PostgreSQL's ARRAY_AGG
+
+
+@dataclass
+class _Visible:
+    """What one read of the visible items gives: the items in time order, which of the
+    subject's persons each is about, and their agencies and categories by id."""
+
+    items: list[ChronologyItem] = field(default_factory=list)
+    persons_of: dict[int, set[int]] = field(default_factory=dict)
+    agencies: dict[int, AgencyRef] = field(default_factory=dict)
+    categories: dict[int, CategoryRef] = field(default_factory=dict)
 
 
 def _visible_items_about(
     ctx: PolicyContext, person_ids: Iterable[int], *, viewer_agency_id: int | None
-) -> tuple[list[ChronologyItem], dict[int, set[int]]]:
+) -> _Visible:
     """Items about any of the persons that pass the policy filter, and which of the
-    persons each is about. The items are narrowed to the persons' link rows (an index
-    lookup, as a subquery) before the policy's filter is weighed."""
-    link = InformationItem.persons.through
-    persons_of: dict[int, set[int]] = {}
-    for item_id, person_id in link.objects.filter(
-        person_id__in=sorted(set(person_ids))
-    ).values_list("informationitem_id", "person_id"):
-        persons_of.setdefault(item_id, set()).add(person_id)
-    about = link.objects.filter(person_id__in=sorted(set(person_ids))).values("informationitem_id")
-    query = (
-        _items_listed(ctx).filter(pk__in=about).order_by("occurred_at", "id").values_list(*_COLUMNS)
-    )
+    persons each is about, in one query (``visible_item_rows_about``), read as plain
+    rows: no model instances, each agency and category made once. Only the visible
+    items' persons leave this function."""
+    persons = sorted(set(person_ids))
+    if not persons:
+        return _Visible()
+    rows = visible_item_rows_about(ctx, persons)
     agencies: dict[int, AgencyRef] = {}
     categories: dict[int, CategoryRef] = {}
     items: list[ChronologyItem] = []
+    persons_of: dict[int, set[int]] = {}
+    aware = _aware
     for (
         pk,
         occurred_at,
@@ -307,7 +303,8 @@ def _visible_items_about(
         last_name,
         username,
         recorded_by_name,
-    ) in _plain_rows(query):
+        about,
+    ) in rows:
         agency = agencies.get(agency_id)
         if agency is None:
             agency = agencies[agency_id] = AgencyRef(agency_id, agency_code, agency_name)
@@ -324,21 +321,21 @@ def _visible_items_about(
             label = recorded_by_name or "Agency system"
         items.append(
             ChronologyItem(
-                pk=pk,
-                occurred_at=_aware(occurred_at),
-                recorded_at=_aware(recorded_at),
-                summary=summary,
-                detail=detail,
-                sensitivity=sensitivity,
-                source_description="" if redacted else description,
-                source_redacted=redacted,
-                source_agency=agency,
-                category=category,
-                recorded_by_label=label,
+                pk,
+                aware(occurred_at),
+                aware(recorded_at),
+                summary,
+                detail,
+                sensitivity,
+                "" if redacted else description,
+                redacted,
+                agency,
+                category,
+                label,
             )
         )
-    # Only the visible items' persons leave this function.
-    return items, {i.pk: persons_of.get(i.pk, set()) for i in items}
+        persons_of[pk] = _persons(about)
+    return _Visible(items, persons_of, agencies, categories)
 
 
 def _build(
@@ -349,20 +346,31 @@ def _build(
     filters: ChronologyFilters,
     window: dt.timedelta,
 ) -> ChronologyView:
-    items, persons_of = _visible_items_about(ctx, person_ids, viewer_agency_id=viewer.agency_id)
-    agency_options = sorted({i.source_agency for i in items}, key=lambda a: a.name)
-    category_options = sorted({i.category for i in items}, key=lambda c: (c.sort_order, c.name))
-    shown = [i for i in items if filters.admits(i)] if not filters.is_empty else items
-    entries = group_same_events(shown, persons_of, window=window)
+    visible = _visible_items_about(ctx, person_ids, viewer_agency_id=viewer.agency_id)
+    items = visible.items
+    agency_options = sorted(visible.agencies.values(), key=_by_name)
+    category_options = sorted(visible.categories.values(), key=lambda c: (c.sort_order, c.name))
+    if filters.is_empty:
+        shown, agencies = items, agency_options
+    else:
+        shown = [i for i in items if filters.admits(i)]
+        agencies = sorted(
+            {i.source_agency_id: i.source_agency for i in shown}.values(), key=_by_name
+        )
+    entries = group_same_events(shown, visible.persons_of, window=window)
     return ChronologyView(
         entries=entries,
         item_count=len(shown),
-        agencies=sorted({i.source_agency for i in shown}, key=lambda a: a.name),
+        agencies=agencies,
         agency_options=agency_options,
         category_options=category_options,
         filters=filters,
         visible=items,
     )
+
+
+def _by_name(agency: AgencyRef) -> str:
+    return agency.name
 
 
 def _audit(

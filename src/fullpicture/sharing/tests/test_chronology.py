@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from fullpicture.audit.models import LedgerEvent
+from fullpicture.partnerships.tests.factories import PractitionerFactory
 from fullpicture.sharing.chronology import (
     ChronologyFilters,
     access_household_by_id,
@@ -15,6 +16,7 @@ from fullpicture.sharing.chronology import (
     chronology_for_person,
     group_same_events,
 )
+from fullpicture.sharing.models import InformationItem
 from fullpicture.sharing.selectors import NotFound, person_chronology
 from fullpicture.sharing.tests.chronology_town import make_town
 
@@ -197,3 +199,72 @@ def test_items_about_different_persons_are_not_merged():
     rows = [_fake(1, 1, 1, 0, persons=(1,)), _fake(2, 2, 1, 1, persons=(2,))]
     entries = group_same_events([r[0] for r in rows], {r[0].pk: r[1] for r in rows})
     assert len(entries) == 2
+
+
+def test_each_source_reads_exactly_as_the_item_does(town):
+    """The chronology reads plain rows in one query; each source must still carry what the
+    item holds: its times to the microsecond (aware, UTC), its recorder, its source
+    redacted outside the owning agency, and which of the household's persons it is about."""
+    items = town["items"]
+    callout = items["police_callout"]
+    callout.recorded_at = dt.datetime(2025, 5, 2, 7, 15, 9, 123456, tzinfo=dt.UTC)
+    callout.recorded_by = PractitionerFactory(
+        agency=town["police"], first_name="Pat", last_name="Constable"
+    )
+    callout.protect_source = True
+    callout.source_description = "Caller: the neighbour at number 4"
+    callout.save()
+    school = items["school_disclosure"]
+    nameless = PractitionerFactory(agency=town["school"], first_name="", last_name="")
+    school.recorded_by = nameless
+    school.recorded_by_name = ""
+    school.save()
+    health = items["health_ae"]
+    health.recorded_by_name = "Triage system"
+    health.source_description = "A&E attendance record"
+    health.save()
+    csc_item = items["csc_mother_only"]
+    csc_item.protect_source = True
+    csc_item.source_description = "Mother's own call"
+    csc_item.save()
+
+    view = _household(town, audit=False)
+    models = {i.pk: i for i in InformationItem.objects.select_related("recorded_by")}
+    link = InformationItem.persons.through.objects.all()
+    members = {town["child"].pk, town["mother"].pk}
+    about: dict[int, set[int]] = {}
+    for row in link:
+        if row.person_id in members:
+            about.setdefault(row.informationitem_id, set()).add(row.person_id)
+    for entry in view.entries:
+        assert entry.person_ids == set().union(*(about[s.pk] for s in entry.sources))
+        for source in entry.sources:
+            item = models[source.pk]
+            redacted = item.protect_source and item.source_agency_id != town["csc"].pk
+            assert source.occurred_at == item.occurred_at
+            assert source.occurred_at.utcoffset() == dt.timedelta(0)
+            assert source.recorded_at == item.recorded_at
+            assert source.recorded_by_label == item.recorded_by_label
+            assert source.source_redacted == redacted
+            assert source.source_description == ("" if redacted else item.source_description)
+            assert (source.summary, source.detail, source.sensitivity) == (
+                item.summary,
+                item.detail,
+                item.sensitivity,
+            )
+            assert (source.source_agency.pk, source.category.pk) == (
+                item.source_agency_id,
+                item.category_id,
+            )
+    first = view.entries[0].first
+    assert first.recorded_at == dt.datetime(2025, 5, 2, 7, 15, 9, 123456, tzinfo=dt.UTC)
+    assert first.recorded_by_label == "Pat Constable"
+    assert first.source_redacted
+    assert first.source_description == ""
+    labels = {s.summary: s for e in view.entries for s in e.sources}
+    assert labels["Ivy told her teacher about a fight at home"].recorded_by_label == (
+        nameless.username
+    )
+    assert labels["Mother seen at A&E with bruising"].recorded_by_label == "Triage system"
+    # the MASH's own protected item keeps its source for the MASH
+    assert labels["Mother asked for advice"].source_description == "Mother's own call"
