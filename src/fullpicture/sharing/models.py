@@ -491,6 +491,53 @@ class BreakGlassGrant(models.Model):
         return f"Break-glass {self.pk}"
 
 
+class ReviewGrant(models.Model):
+    """A learning review's access: a named system actor may read every item and record
+    about the persons in scope (restricted items too) for the purpose ``learning_review``,
+    up to the end of the review's period, while the grant is active. Created when an IG
+    lead approves a review and ended when it closes (docs/decisions/0054-review-grants.md).
+    The review it serves is named by a plain reference, so sharing never imports the app
+    that holds reviews."""
+
+    persons = models.ManyToManyField(Person, related_name="+")
+    purpose = models.CharField(max_length=32, default="learning_review")
+    period_from = models.DateField()
+    period_to = models.DateField(
+        help_text="Nothing recorded or occurring after this day is read through the grant."
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The information-governance lead who approved the review; the grant stops "
+        "if they stop being an active IG lead.",
+    )
+    granted_to = models.CharField(
+        max_length=64, help_text="The named system actor that reads, e.g. system:learning-review."
+    )
+    review_ref = models.CharField(
+        max_length=64, help_text="The review it serves, e.g. learning_review:12."
+    )
+    legal_basis = models.CharField(max_length=300)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_from__lte=models.F("period_to")),
+                name="review_grant_period_in_order",
+            )
+        ]
+        indexes = [models.Index(fields=["granted_to", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"Review grant {self.pk}"
+
+
 class Notification(models.Model):
     """An in-app notice to one practitioner (ids and kinds; the page shows the detail)."""
 

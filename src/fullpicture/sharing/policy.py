@@ -36,6 +36,14 @@ The rules (docs/decisions/0003-policy-rules.md):
 5. System actors (tasks and commands with no signed-in user) act as a named actor with
    an explicit purpose and ask ``system_access`` before they read; only the pairs in
    ``SYSTEM_ACCESS`` are allowed (docs/decisions/0007-system-actors.md).
+6. Review grants: a learning review reads as the system actor its grant names
+   (``system:learning-review``), through ``grant_context``. While the grant is active
+   (created, not expired, not ended, its approver still an active IG lead) it allows
+   every item about the grant's persons that occurred or was recorded by the end of the
+   review's period, restricted and withheld items included (a withhold is one agency's
+   decision about another agency, and the review sees that too), and every agency's
+   records of those persons; nothing about anyone else
+   (docs/decisions/0054-review-grants.md).
 """
 
 from __future__ import annotations
@@ -51,6 +59,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fullpicture.partnerships.models import AgencyType, Practitioner, RoleCode
+from fullpicture.people.models import SourceRecord
 from fullpicture.sharing.models import (
     Agreement,
     AgreementStatus,
@@ -59,6 +68,7 @@ from fullpicture.sharing.models import (
     InformationItem,
     ItemDecision,
     Outcome,
+    ReviewGrant,
     Sensitivity,
 )
 
@@ -249,6 +259,11 @@ class PolicyContext:
     agreements: tuple[AgreementRule, ...] = ()
     break_glass: dict[int, int] = field(default_factory=dict)  # person id -> grant id
     rules_key: tuple[Any, ...] = ()  # identifies ``agreements`` (and the table's state)
+    # A review grant's context (``grant_context``): no agency, only the grant's persons.
+    review_grant: int | None = None
+    grant_persons: frozenset[int] = frozenset()
+    grant_until: dt.datetime | None = None  # exclusive: midnight after the period's end
+    grant_basis: str = ""
 
     @property
     def fingerprint(self) -> tuple[Any, ...]:
@@ -260,6 +275,9 @@ class PolicyContext:
             self.purpose_allowed,
             self.rules_key,
             tuple(sorted(self.break_glass)),
+            self.review_grant,
+            tuple(sorted(self.grant_persons)),
+            self.grant_until,
         )
 
     @property
@@ -426,6 +444,8 @@ def _agreements_q(rules: tuple[AgreementRule, ...], *, exclude_agency: int | Non
 
 def item_filter_for(ctx: PolicyContext) -> Q:
     """The SQL filter for a context (see the module's rules)."""
+    if ctx.review_grant is not None:
+        return _grant_item_q(ctx)
     if ctx.agency_id is None:
         return NOTHING
     terms: list[Q] = []
@@ -463,6 +483,8 @@ def item_filter(*, viewer: Practitioner, purpose: str, at: dt.datetime | None = 
 
 def decide_for(ctx: PolicyContext, *, item: Any) -> Decision:
     """Decide for one item under a context; agrees exactly with ``item_filter_for``."""
+    if ctx.review_grant is not None:
+        return _grant_decide(ctx, item=item)
     if ctx.agency_id is None:
         return Decision(False, DENIED, "not signed in to an agency, or not a known purpose")
     if item.source_agency_id == ctx.agency_id:
@@ -523,6 +545,11 @@ def decide(
 
 def agency_filter_for(ctx: PolicyContext) -> Q:
     """Agencies whose records (of people) the viewer may see for the purpose."""
+    if ctx.review_grant is not None:
+        if not ctx.grant_persons:
+            return Q(pk__in=[])
+        held = SourceRecord.objects.filter(person_id__in=sorted(ctx.grant_persons))
+        return Q(pk__in=held.values("agency_id"))
     if ctx.agency_id is None:
         return Q(pk__in=[])
     q = Q(pk__in=[])
@@ -539,7 +566,12 @@ def agency_filter(*, viewer: Practitioner, purpose: str) -> Q:
 
 def record_filter_for(ctx: PolicyContext) -> Q:
     """Records (names, addresses) the viewer may see: agencies joined by an agreement for
-    the purpose, and every agency's records of a person under an active break-glass grant."""
+    the purpose, and every agency's records of a person under an active break-glass grant
+    (or in an active review grant's scope)."""
+    if ctx.review_grant is not None:
+        if not ctx.grant_persons:
+            return Q(pk__in=[])
+        return Q(person_id__in=sorted(ctx.grant_persons))
     if ctx.agency_id is None:
         return Q(pk__in=[])
     q = Q(pk__in=[])
@@ -552,6 +584,99 @@ def record_filter_for(ctx: PolicyContext) -> Q:
     return q
 
 
+# --- Review grants -------------------------------------------------------------------
+# A learning review (a serious case review, a child safeguarding practice review, a
+# safeguarding adults review) needs every item about the family, whoever holds it and
+# however sensitive: it reads through a grant an IG lead's approval created, as a named
+# system actor, never as the IG lead.
+
+LEARNING_REVIEW_ACTOR = "system:learning-review"
+REVIEW_GRANT_SCOPE = "review-grant"
+REVIEW_GRANT_BASIS = (
+    "Children Act 2004 ss16F and 16H (local child safeguarding practice reviews and the "
+    "information for them); Care Act 2014 ss44 and 45 (safeguarding adults reviews); "
+    "UK GDPR Art 6(1)(e) public task, Art 9(2)(g) substantial public interest; "
+    "DPA 2018 Sch 1 paras 6 and 18"
+)
+
+
+def _day_after(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def review_grant_active(grant: ReviewGrant, *, at: dt.datetime) -> bool:
+    """Created, not expired, not ended, and approved by someone still an active IG lead."""
+    approver = grant.approved_by
+    return bool(
+        grant.purpose == Purpose.LEARNING_REVIEW
+        and grant.created_at <= at < grant.expires_at
+        and grant.ended_at is None
+        and approver.is_active
+        and approver.has_role(R.IG_LEAD.value)
+    )
+
+
+def grant_context(
+    *, grant: ReviewGrant | int, actor: str, at: dt.datetime | None = None
+) -> PolicyContext:
+    """The context a system actor reads in through a review grant (re-read from the
+    database, so an ending or expiry anywhere is seen). An inactive grant, another actor,
+    or an actor the system access table does not list gets a context that allows nothing."""
+    at = at or timezone.now()
+    grant_id = grant if isinstance(grant, int) else grant.pk
+    nothing = PolicyContext(agency_id=None, purpose=Purpose.LEARNING_REVIEW.value, at=at)
+    row = ReviewGrant.objects.select_related("approved_by").filter(pk=grant_id).first()
+    if row is None or row.granted_to != actor:
+        return nothing
+    if not system_access(actor=actor, purpose=row.purpose, scope=REVIEW_GRANT_SCOPE).allowed:
+        return nothing
+    if not review_grant_active(row, at=at):
+        return nothing
+    persons = frozenset(row.persons.values_list("pk", flat=True))
+    return PolicyContext(
+        agency_id=None,
+        purpose=row.purpose,
+        at=at,
+        review_grant=row.pk,
+        grant_persons=persons,
+        grant_until=_day_after(row.period_to),
+        grant_basis=row.legal_basis or REVIEW_GRANT_BASIS,
+    )
+
+
+def _grant_item_q(ctx: PolicyContext) -> Q:
+    if not ctx.grant_persons or ctx.grant_until is None:
+        return NOTHING
+    through = InformationItem.persons.through
+    about = through.objects.filter(person_id__in=sorted(ctx.grant_persons)).values(
+        "informationitem_id"
+    )
+    return _all(
+        [
+            Q(pk__in=about),
+            Q(
+                Q(occurred_at__lt=ctx.grant_until),
+                Q(recorded_at__lt=ctx.grant_until),
+                _connector=Q.OR,
+            ),
+        ]
+    )
+
+
+def _grant_decide(ctx: PolicyContext, *, item: Any) -> Decision:
+    if not ctx.grant_persons or ctx.grant_until is None:
+        return Decision(False, DENIED, "the review grant is not active")
+    through = InformationItem.persons.through
+    about = set(
+        through.objects.filter(informationitem_id=item.pk).values_list("person_id", flat=True)
+    )
+    if not about & ctx.grant_persons:
+        return Decision(False, DENIED, "not about a person the learning review covers")
+    if item.occurred_at >= ctx.grant_until and item.recorded_at >= ctx.grant_until:
+        return Decision(False, DENIED, "it happened and was recorded after the review's period")
+    return Decision(True, ctx.grant_basis, f"learning review grant {ctx.review_grant}")
+
+
 # --- System actors -------------------------------------------------------------------
 # Code with no signed-in user (background tasks, commands) never skips the policy point:
 # it acts as a named system actor with an explicit purpose and asks here, at the start of
@@ -560,6 +685,7 @@ def record_filter_for(ctx: PolicyContext) -> Q:
 #   item-metadata: an item's occurred date, agency, category and persons, never its
 #       summary, detail or recorder (the cumulative-concern rules count these).
 #   retention: an item's or record's kind and dates, to erase what a schedule says is due.
+#   review-grant: every item and record about the persons an active review grant covers.
 
 
 class SystemPurpose(models.TextChoices):
@@ -573,6 +699,11 @@ SYSTEM_ACCESS: dict[tuple[str, str, str], tuple[str, str]] = {
         "DPA 2018 Sch 1 para 18 (safeguarding of children and individuals at risk)",
         "counts of items by category, agency and date to raise alerts to the MASH; "
         "content is never read",
+    ),
+    (LEARNING_REVIEW_ACTOR, Purpose.LEARNING_REVIEW.value, REVIEW_GRANT_SCOPE): (
+        REVIEW_GRANT_BASIS,
+        "every item and record about the persons in an approved learning review's scope, "
+        "through the review grant the IG lead's approval created",
     ),
     ("system:retention", SystemPurpose.RETENTION.value, "retention"): (
         "UK GDPR Art 5(1)(e) storage limitation; the partnership's retention schedules",

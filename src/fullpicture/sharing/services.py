@@ -19,6 +19,7 @@ from django.utils import timezone
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import Actor, ledger_record
 from fullpicture.partnerships.models import Agency, Practitioner
+from fullpicture.people.models import Person
 
 # The item feed lives in sharing.feeds; its names stay importable from here (__all__).
 from fullpicture.sharing.feeds import (
@@ -46,6 +47,7 @@ from fullpicture.sharing.models import (
     Outcome,
     Paragraph18Reason,
     RequestRecipient,
+    ReviewGrant,
     RiskJudgement,
     Schedule1,
     Sensitivity,
@@ -1351,3 +1353,156 @@ def item_ids_for_sources(*, agency: Agency, source_ids: Sequence[str]) -> list[i
     if missing:
         raise SharingRefused(f"{agency.code} has no item '{missing[0]}'.")
     return [found[s] for s in source_ids]
+
+
+# --------------------------------------------------------------------------------------
+# Review grants: a learning review's access (docs/decisions/0054-review-grants.md)
+# --------------------------------------------------------------------------------------
+
+REVIEW_GRANT_DAYS = 365  # FULLPICTURE_REVIEW_GRANT_DAYS overrides; closing ends it sooner
+
+
+def review_grant_create(
+    *,
+    actor: Actor,
+    approved_by: Practitioner,
+    person_ids: Sequence[int],
+    period_from: dt.date,
+    period_to: dt.date,
+    review_ref: str,
+    granted_to: str = "system:learning-review",
+) -> ReviewGrant:
+    """Grant a named system actor every item and record about these persons, up to the
+    end of the period, for the purpose ``learning_review``. Only an active IG lead's
+    approval creates one; the creation is one ledger event (ids only)."""
+    from fullpicture.sharing.policy import (
+        REVIEW_GRANT_BASIS,
+        REVIEW_GRANT_SCOPE,
+        Purpose,
+        system_access,
+    )
+
+    purpose = Purpose.LEARNING_REVIEW.value
+    errors = []
+    if not (approved_by.is_active and approved_by.has_role("ig_lead")):
+        errors.append("Only an active information-governance lead can approve a review grant.")
+    ids = sorted({int(p) for p in person_ids})
+    if not ids:
+        errors.append("Name at least one person.")
+    elif Person.objects.filter(pk__in=ids).count() != len(ids):
+        errors.append("Every person in the grant must exist.")
+    if period_from > period_to:
+        errors.append("The period must start on or before it ends.")
+    if not review_ref.strip():
+        errors.append("Name the review the grant serves.")
+    if not system_access(actor=granted_to, purpose=purpose, scope=REVIEW_GRANT_SCOPE).allowed:
+        errors.append(f"{granted_to} may not read through a review grant.")
+    if errors:
+        raise SharingRefused(*errors)
+    days = int(getattr(settings, "FULLPICTURE_REVIEW_GRANT_DAYS", REVIEW_GRANT_DAYS))
+    now = timezone.now()
+    with transaction.atomic():
+        grant = ReviewGrant.objects.create(
+            purpose=purpose,
+            period_from=period_from,
+            period_to=period_to,
+            approved_by=approved_by,
+            granted_to=granted_to,
+            review_ref=review_ref.strip()[:64],
+            legal_basis=REVIEW_GRANT_BASIS,
+            created_at=now,
+            expires_at=now + dt.timedelta(days=days),
+        )
+        grant.persons.set(ids)
+        ledger_record(
+            actor=actor,
+            action=Action.CREATE,
+            object_type="review_grant",
+            object_id=grant.pk,
+            purpose=purpose,
+            legal_basis=REVIEW_GRANT_BASIS,
+            details={
+                "person_ids": [str(p) for p in ids],
+                "granted_to": granted_to,
+                "review": grant.review_ref,
+                "approved_by": f"user:{approved_by.pk}",
+                "days": days,
+            },
+        )
+    return grant
+
+
+def review_grant_end(*, actor: Actor, grant_id: int, reason_code: str = "closed") -> ReviewGrant:
+    """End a review grant now (the review closed): nothing more is read through it."""
+    with transaction.atomic():
+        grant = (
+            ReviewGrant.objects.select_for_update()
+            .filter(pk=grant_id, ended_at__isnull=True)
+            .first()
+        )
+        if grant is None:
+            raise SharingRefused(f"Review grant {grant_id} is not active.")
+        grant.ended_at = timezone.now()
+        grant.end_reason = reason_code[:32]
+        grant.save(update_fields=["ended_at", "end_reason"])
+        ledger_record(
+            actor=actor,
+            action=Action.UPDATE,
+            object_type="review_grant",
+            object_id=grant.pk,
+            purpose=grant.purpose,
+            reason_code=f"end_{reason_code}"[:32],
+            details={"review": grant.review_ref},
+        )
+    return grant
+
+
+def review_grant_chronology(
+    *, actor: Actor, grant_id: int, person_id: int
+) -> list[InformationItem]:
+    """Use a review grant: every item about one person in its scope, as the policy point's
+    grant context allows, in the order it happened. Each use is one ledger ``view`` of the
+    person's chronology with the item ids and the grant, in the same transaction (audit
+    fails closed). Who gave the information stays hidden where the source is protected."""
+    from fullpicture.sharing.policy import (
+        REVIEW_GRANT_SCOPE,
+        Purpose,
+        grant_context,
+        item_filter_for,
+        system_access_required,
+    )
+
+    purpose = Purpose.LEARNING_REVIEW.value
+    system_access_required(actor=actor.id, purpose=purpose, scope=REVIEW_GRANT_SCOPE)
+    ctx = grant_context(grant=grant_id, actor=actor.id)
+    if ctx.review_grant is None:
+        raise SharingRefused(
+            f"Review grant {grant_id} is not active for {actor.id} (expired, ended, or its "
+            "approver is no longer an information-governance lead): nothing was read."
+        )
+    if person_id not in ctx.grant_persons:
+        raise SharingRefused(f"Person {person_id} is not in review grant {grant_id}'s scope.")
+    about = InformationItem.persons.through.objects.filter(person_id=person_id).values(
+        "informationitem_id"
+    )
+    with transaction.atomic():
+        items = list(
+            InformationItem.objects.filter(item_filter_for(ctx), pk__in=about)
+            .select_related("source_agency", "category", "recorded_by")
+            .prefetch_related("persons")
+            .order_by("occurred_at", "id")
+        )
+        for item in items:
+            item.source_redacted = item.protect_source
+            if item.source_redacted:
+                item.source_description = ""
+        ledger_record(
+            actor=actor,
+            action=Action.VIEW,
+            object_type="person_chronology",
+            object_id=person_id,
+            purpose=purpose,
+            legal_basis=ctx.grant_basis,
+            details={"item_ids": [str(i.pk) for i in items], "review_grant": str(grant_id)},
+        )
+    return items

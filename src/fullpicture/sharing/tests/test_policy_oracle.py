@@ -3,8 +3,9 @@
 Each example builds a whole world (agencies, viewers with random roles, agreements with
 random statuses, dates, purposes, categories, consent basis, Article 9 conditions and
 party limits, items with random sensitivities, consents, paragraph 18 reasons and policy
-facts, explicit share/withhold/withdrawn decisions, break-glass grants), checks every
-(viewer, purpose, item) triple it asks about, and rolls the world back.
+facts, explicit share/withhold/withdrawn decisions, break-glass grants, learning-review grants),
+checks every (viewer, purpose, item) triple it asks about and every (review grant, item)
+pair, and rolls the world back.
 
 The reference model below reads only the plain spec, never the database or the policy
 module, so a bug in the policy (or in how it reads the database) shows up as a
@@ -29,8 +30,15 @@ from fullpicture.sharing.models import (
     BreakGlassGrant,
     InformationItem,
     ItemDecision,
+    ReviewGrant,
 )
-from fullpicture.sharing.policy import decide, decide_for, item_filter_for, policy_context
+from fullpicture.sharing.policy import (
+    decide,
+    decide_for,
+    grant_context,
+    item_filter_for,
+    policy_context,
+)
 from fullpicture.sharing.selectors import _items_listed
 from fullpicture.vocabulary.models import ConcernCategory
 
@@ -100,6 +108,7 @@ class ItemSpec:
     max_age: int | None
     rank: int | None
     persons: frozenset[int]
+    recorded_after: int = 0  # days after it occurred (item n occurred n days before NOW)
 
 
 @dataclass(frozen=True)
@@ -122,6 +131,21 @@ class GrantSpec:
 
 
 @dataclass(frozen=True)
+class ReviewGrantSpec:
+    persons: frozenset[int]
+    approver_is_lead: bool
+    approver_active: bool
+    period_end: int  # days from TODAY
+    starts: int  # hours from NOW
+    expires: int
+    ended: bool
+    granted_to: str
+
+
+REVIEW_ACTOR = "system:learning-review"
+
+
+@dataclass(frozen=True)
 class World:
     agency_types: list[str]
     viewers: list[tuple[int, frozenset[str]]]
@@ -131,6 +155,7 @@ class World:
     grants: list[GrantSpec]
     focus: str
     purposes: list[str]  # the purposes each example asks about
+    review_grants: tuple[ReviewGrantSpec, ...] = ()
 
 
 def reference(world: World, viewer: int, purpose: str, item_index: int) -> bool:
@@ -220,6 +245,25 @@ def reference(world: World, viewer: int, purpose: str, item_index: int) -> bool:
     return False
 
 
+def reference_grant(world: World, grant: int, actor: str, item_index: int) -> bool:
+    """A learning review reading through a review grant, as a named system actor."""
+    g = world.review_grants[grant]
+    item = world.items[item_index]
+    if actor != REVIEW_ACTOR or g.granted_to != REVIEW_ACTOR:
+        return False
+    if not (g.approver_is_lead and g.approver_active) or g.ended:
+        return False
+    if not g.starts <= 0 < g.expires:
+        return False
+    if not item.persons & g.persons:
+        return False
+    occurred = TODAY - dt.timedelta(days=item_index)
+    recorded = occurred + dt.timedelta(days=item.recorded_after)
+    last_day = TODAY + dt.timedelta(days=g.period_end)
+    # every sensitivity, withheld or not: only who it is about and when
+    return occurred <= last_day or recorded <= last_day
+
+
 # ---- random worlds -------------------------------------------------------------------
 
 opt_age = st.one_of(st.none(), st.none(), st.integers(0, 30))
@@ -281,6 +325,7 @@ def worlds(draw: st.DrawFn) -> World:
             persons=frozenset(draw(st.sets(st.integers(0, 1), min_size=1, max_size=2)))
             if draw(st.integers(0, 4))
             else frozenset(),
+            recorded_after=draw(st.sampled_from([0, 0, 0, -1, 2])),
         )
         for _ in range(draw(st.integers(1, 8)))
     ]
@@ -313,8 +358,29 @@ def worlds(draw: st.DrawFn) -> World:
         for _ in range(draw(st.integers(0, 3)))
     ]
     asked = sorted({focus} | draw(st.sets(st.sampled_from(PURPOSES), max_size=2)))
+    review_grants = tuple(
+        ReviewGrantSpec(
+            persons=frozenset(draw(st.sets(st.integers(0, 1), max_size=2))),
+            approver_is_lead=draw(st.sampled_from([True, True, True, False])),
+            approver_active=draw(st.sampled_from([True, True, True, False])),
+            period_end=draw(st.sampled_from([-8, -3, -1, 0, 2, 30])),
+            starts=draw(st.sampled_from([-30, -1, 0, 1])),
+            expires=draw(st.sampled_from([-5, 0, 1, 24, 24])),
+            ended=draw(st.sampled_from([False, False, False, True])),
+            granted_to=draw(st.sampled_from([REVIEW_ACTOR, REVIEW_ACTOR, "system:alerts"])),
+        )
+        for _ in range(draw(st.integers(0, 2)))
+    )
     return World(
-        agency_types, viewers, agreements, items, list(decisions.values()), grants, focus, asked
+        agency_types,
+        viewers,
+        agreements,
+        items,
+        list(decisions.values()),
+        grants,
+        focus,
+        asked,
+        review_grants,
     )
 
 
@@ -361,7 +427,7 @@ def materialise(world: World):
             category=categories[i.category],
             summary=f"World item {n}",
             occurred_at=NOW - dt.timedelta(days=n),
-            recorded_at=NOW - dt.timedelta(days=n),
+            recorded_at=NOW - dt.timedelta(days=n - i.recorded_after),
             sensitivity=i.sensitivity,
             consent=i.consent,
             paragraph18_reason=i.para18,
@@ -394,12 +460,31 @@ def materialise(world: World):
             expires_at=NOW + dt.timedelta(hours=g.expires),
             ended_at=NOW if g.ended else None,
         )
-    return viewers, items
+    review_grants = []
+    for n, r in enumerate(world.review_grants):
+        approver = Practitioner.objects.create(
+            username=f"world-approver-{n}", agency=agencies[0], is_active=r.approver_active
+        )
+        approver.roles.set([roles["ig_lead" if r.approver_is_lead else "mash_manager"]])
+        grant = ReviewGrant.objects.create(
+            period_from=TODAY + dt.timedelta(days=r.period_end - 60),
+            period_to=TODAY + dt.timedelta(days=r.period_end),
+            approved_by=approver,
+            granted_to=r.granted_to,
+            review_ref=f"world:{n}",
+            legal_basis="World review basis",
+            created_at=NOW + dt.timedelta(hours=r.starts),
+            expires_at=NOW + dt.timedelta(hours=r.expires),
+            ended_at=NOW if r.ended else None,
+        )
+        grant.persons.set([persons[p] for p in r.persons])
+        review_grants.append(grant)
+    return viewers, items, review_grants
 
 
 def _check(world: World, purposes: list[str], full_decide: bool) -> None:
     with transaction.atomic():
-        viewers, items = materialise(world)
+        viewers, items, review_grants = materialise(world)
         by_pk = {item.pk: n for n, item in enumerate(items)}
         for v, viewer in enumerate(viewers):
             for purpose in purposes:
@@ -421,6 +506,23 @@ def _check(world: World, purposes: list[str], full_decide: bool) -> None:
                     assert (item.pk in sql) == expected, (purpose, by_pk[item.pk], world)
                     assert decided.allowed == expected, (purpose, by_pk[item.pk], decided, world)
                     assert bool(decided.basis) == expected
+        for g, grant in enumerate(review_grants):
+            for actor in (REVIEW_ACTOR, "system:alerts"):
+                ctx = grant_context(grant=grant, actor=actor, at=NOW)
+                sql = set(
+                    InformationItem.objects.filter(item_filter_for(ctx)).values_list(
+                        "pk", flat=True
+                    )
+                )
+                assert set(_items_listed(ctx).values_list("pk", flat=True)) == sql
+                for item in items:
+                    expected = reference_grant(world, g, actor, by_pk[item.pk])
+                    decided = decide_for(ctx, item=item)
+                    assert (item.pk in sql) == expected, ("grant", g, by_pk[item.pk], world)
+                    assert decided.allowed == expected, ("grant", g, decided, world)
+                    assert bool(decided.basis) == expected
+                    if expected:
+                        assert decided.reason == f"learning review grant {grant.pk}"
         transaction.set_rollback(True)
 
 
@@ -466,7 +568,56 @@ WITHHELD_UNDER_BREAK_GLASS = World(
 )
 
 
+# A review grant sees restricted and withheld items about its person, nothing about the
+# other person, and nothing that happened and was recorded after its period.
+REVIEW_GRANT_SEES_EVERYTHING_ABOUT_ITS_PERSON = World(
+    agency_types=["police", "childrens_social_care"],
+    viewers=[(1, frozenset({"ig_lead"}))],
+    agreements=[],
+    items=[
+        ItemSpec(
+            agency=0,
+            category=0,
+            sensitivity=sensitivity,
+            consent="refused",
+            para18="",
+            min_age=None,
+            max_age=None,
+            rank=None,
+            persons=frozenset({person}),
+            recorded_after=after,
+        )
+        for sensitivity, person, after in (
+            ("restricted", 0, 0),  # after the period: not seen
+            ("standard", 0, -1),  # withheld; occurred after the period, recorded in it
+            ("special", 1, 0),  # about someone else
+            ("restricted", 0, 0),
+            ("standard", 0, 3),
+        )
+    ],
+    decisions=[
+        DecisionSpec(item=1, to=1, purpose="learning_review", outcome="withhold", agreement=None)
+    ],
+    grants=[],
+    focus="learning_review",
+    purposes=["learning_review"],
+    review_grants=(
+        ReviewGrantSpec(
+            persons=frozenset({0}),
+            approver_is_lead=True,
+            approver_active=True,
+            period_end=-2,
+            starts=-1,
+            expires=24,
+            ended=False,
+            granted_to=REVIEW_ACTOR,
+        ),
+    ),
+)
+
+
 @ORACLE
+@example(world=REVIEW_GRANT_SEES_EVERYTHING_ABOUT_ITS_PERSON)
 @example(world=WITHHELD_UNDER_BREAK_GLASS)
 @given(world=worlds())
 def test_sql_filter_decide_and_reference_agree(world):
