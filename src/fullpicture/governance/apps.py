@@ -8,8 +8,10 @@ from django.db.models.signals import post_migrate
 def _seed_retention(sender: Any, using: str = "default", **kwargs: Any) -> None:
     from fullpicture.governance.models import RetentionSchedule
 
-    seed = import_module("fullpicture.governance.migrations.0002_seed_retention_schedules")
-    for row in seed.SCHEDULES:
+    migrations = "fullpicture.governance.migrations."
+    seed = import_module(migrations + "0002_seed_retention_schedules")
+    items = import_module(migrations + "0004_review_grant_closed_item_schedule")
+    for row in [*seed.SCHEDULES, *items.ITEM_SCHEDULES]:
         RetentionSchedule.objects.using(using).get_or_create(
             record_kind=row["record_kind"], defaults=row
         )

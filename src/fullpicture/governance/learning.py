@@ -3,17 +3,18 @@
 A review is requested, then approved (or refused) by an information-governance lead;
 nothing is read before approval. The timeline then has one lane per agency:
 
-* what each agency recorded and when (its information items, read through the policy
-  point as the approving IG lead with the purpose ``learning_review``: the review sees
-  exactly what the agreements in force for learning reviews allow, and every read is a
-  ledger event);
+* what each agency recorded and when: every item about the people in scope, restricted
+  ones included, read through the policy point by the named system actor
+  ``system:learning-review`` under the review grant the IG lead's approval created
+  (``sharing.ReviewGrant``; each read is a ledger event naming the grant);
 * what it shared with whom and when, what it withheld and why, who viewed or searched
   for the people, the requests and how long answers took, break-glass use, linkage of
   their records (all from the ledger, which holds ids and kinds only);
 * the front door's threshold decisions and the multi-agency meetings about them.
 
 The export itself is one ``export`` ledger event by the named system actor
-``system:learning-review`` carrying the review id and the counts.
+``system:learning-review`` carrying the review id and the counts. Closing a review ends
+its grant: nothing more is read for it (docs/decisions/0054-review-grants.md).
 """
 
 from __future__ import annotations
@@ -43,11 +44,17 @@ from fullpicture.meetings.models import AgendaEntry, Meeting
 from fullpicture.partnerships.models import Agency, Practitioner, RoleCode
 from fullpicture.people.models import Household, Person, SourceRecord
 from fullpicture.sharing.models import WithholdReason
-from fullpicture.sharing.policy import Purpose
-from fullpicture.sharing.selectors import person_chronology
+from fullpicture.sharing.policy import LEARNING_REVIEW_ACTOR, Purpose
+from fullpicture.sharing.services import (
+    SharingRefused,
+    review_grant_chronology,
+    review_grant_create,
+    review_grant_end,
+)
 
 PURPOSE = Purpose.LEARNING_REVIEW.value
 ACTOR = Actor.system("learning-review")
+assert ACTOR.id == LEARNING_REVIEW_ACTOR  # noqa: S101  (the actor the policy point names)
 HUB = "HUB"  # the lane for events no agency did (the hub's own system actors)
 
 
@@ -114,7 +121,9 @@ def learning_review_request(
 def learning_review_decide(
     *, approver: Practitioner, review_id: int, approve: bool, note: str = ""
 ) -> LearningReview:
-    """An information-governance lead approves or refuses a review."""
+    """An information-governance lead approves or refuses a review. Approval creates the
+    review grant the review reads through (its persons fixed now), in the same
+    transaction."""
     if not _is_ig_lead(approver):
         raise LearningReviewRefused(
             "Only an information-governance lead can approve a learning review."
@@ -132,6 +141,22 @@ def learning_review_decide(
         review.decided_at = timezone.now()
         review.decision_note = note.strip()
         review.version += 1
+        details: dict[str, str] = {}
+        if approve:
+            try:
+                grant = review_grant_create(
+                    actor=approver.actor,
+                    approved_by=approver,
+                    person_ids=_scope_persons(review),
+                    period_from=review.period_from,
+                    period_to=review.period_to,
+                    review_ref=f"learning_review:{review.pk}",
+                    granted_to=ACTOR.id,
+                )
+            except SharingRefused as refused:
+                raise LearningReviewRefused(str(refused)) from None
+            review.grant = grant
+            details["review_grant"] = str(grant.pk)
         review.save()
         ledger_record(
             actor=approver.actor,
@@ -140,6 +165,38 @@ def learning_review_decide(
             object_id=review.pk,
             purpose=PURPOSE,
             reason_code=review.status,
+            details=details,
+        )
+    return review
+
+
+def learning_review_close(*, closer: Practitioner, review_id: int) -> LearningReview:
+    """An information-governance lead closes a review: its grant ends, nothing more is read."""
+    if not _is_ig_lead(closer):
+        raise LearningReviewRefused("Only an information-governance lead can close a review.")
+    with transaction.atomic():
+        review = LearningReview.objects.select_for_update().filter(pk=review_id).first()
+        if review is None:
+            raise LearningReviewRefused(f"There is no learning review {review_id}.")
+        if review.status != ReviewStatus.APPROVED:
+            raise LearningReviewRefused(
+                f"Learning review {review_id} is {review.get_status_display().lower()}: only "
+                "an approved review can be closed."
+            )
+        review.status = ReviewStatus.CLOSED
+        review.closed_at = timezone.now()
+        review.version += 1
+        review.save(update_fields=["status", "closed_at", "version"])
+        if review.grant is not None and review.grant.ended_at is None:
+            review_grant_end(actor=closer.actor, grant_id=review.grant.pk)
+        ledger_record(
+            actor=closer.actor,
+            action=Action.UPDATE,
+            object_type="learning_review",
+            object_id=review.pk,
+            purpose=PURPOSE,
+            reason_code=ReviewStatus.CLOSED,
+            details={"review_grant": str(review.grant_id or "")},
         )
     return review
 
@@ -227,20 +284,27 @@ def learning_review_timeline(
     ``within`` narrows the period to part of the approved one (never widens it).
     """
     review = (
-        LearningReview.objects.select_related("approved_by__agency", "household")
+        LearningReview.objects.select_related("approved_by__agency", "household", "grant")
         .filter(pk=review_id)
         .first()
     )
     if review is None:
         raise LearningReviewRefused(f"There is no learning review {review_id}.")
+    if review.status == ReviewStatus.CLOSED:
+        raise LearningReviewRefused(
+            f"Learning review {review_id} is closed and its grant ended, so nothing was read."
+        )
     if review.status != ReviewStatus.APPROVED or not _is_ig_lead(review.approved_by):
         raise LearningReviewRefused(
             f"Learning review {review_id} has not been approved by an information-governance "
             "lead, so nothing was read. Ask the IG lead to approve it."
         )
-    reader = review.approved_by
-    assert reader is not None  # noqa: S101  (checked above)
-    person_ids = _scope_persons(review)
+    if review.grant is None:
+        raise LearningReviewRefused(
+            f"Learning review {review_id} has no review grant (it was approved before grants "
+            "existed), so nothing was read. Request and approve it again."
+        )
+    person_ids = sorted(review.grant.persons.values_list("pk", flat=True))  # fixed at approval
     start, end = _bounds(review)
     if within is not None:
         if within[0] < review.period_from or within[1] > review.period_to:
@@ -253,10 +317,16 @@ def learning_review_timeline(
     in_scope = set(person_ids)
     events: list[dict[str, Any]] = []
 
-    # 1. What each agency recorded, through the policy point (each read is in the ledger).
+    # 1. What each agency recorded, through the review grant (each read is in the ledger).
     items: dict[int, Any] = {}
-    for person in Person.objects.filter(pk__in=person_ids).order_by("pk"):
-        for item in person_chronology(viewer=reader, person=person, purpose=PURPOSE).items:
+    for person_id in person_ids:
+        try:
+            read = review_grant_chronology(
+                actor=ACTOR, grant_id=review.grant.pk, person_id=person_id
+            )
+        except SharingRefused as refused:
+            raise LearningReviewRefused(f"{refused} Nothing was read.") from None
+        for item in read:
             items.setdefault(item.pk, item)
     about: dict[int, list[int]] = defaultdict(list)
     for item in items.values():
@@ -536,6 +606,7 @@ def learning_review_export(
                 "events": len(timeline.events),
                 "agencies": len(timeline.agencies),
                 "approved_by": f"user:{timeline.review.approved_by_id}",
+                "review_grant": str(timeline.review.grant_id or ""),
             },
         )
     stem = f"learning-review-{review_id}-{timezone.now():%Y%m%dT%H%M%S}"
@@ -589,8 +660,10 @@ def _pdf(timeline: Timeline, summary: dict[str, Any]) -> bytes:
             )
         ),
         p(
-            "Confidential: for the review panel only. Items appear as the information sharing "
-            "agreements for learning reviews allow; every read for this review is in the ledger.",
+            "Confidential: for the review panel only. Every item about the people in scope is "
+            f"here, restricted items included, read through review grant "
+            f"{timeline.review.grant_id} that the IG lead's approval created; every read for "
+            "this review is in the ledger.",
             small,
         ),
         Spacer(1, 4 * mm),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fullpicture.governance.learning import (
     LearningReviewRefused,
+    learning_review_close,
     learning_review_decide,
     learning_review_export,
     learning_review_request,
@@ -85,6 +86,16 @@ def learning_review_decide_page(request: HttpRequest, review_id: int) -> HttpRes
             approve=request.POST.get("decision") == "approve",
             note=request.POST.get("note", ""),
         )
+    except LearningReviewRefused:
+        raise Http404 from None
+    return redirect("governance:learning_reviews")
+
+
+@require_POST
+def learning_review_close_page(request: HttpRequest, review_id: int) -> HttpResponse:
+    lead = _ig_lead(request)
+    try:
+        learning_review_close(closer=lead, review_id=review_id)
     except LearningReviewRefused:
         raise Http404 from None
     return redirect("governance:learning_reviews")

@@ -17,6 +17,7 @@ class ReviewStatus(models.TextChoices):
     REQUESTED = "requested", "Requested: awaiting the IG lead"
     APPROVED = "approved", "Approved"
     REFUSED = "refused", "Refused"
+    CLOSED = "closed", "Closed"
 
 
 class LearningReview(models.Model):
@@ -61,6 +62,15 @@ class LearningReview(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+    grant = models.OneToOneField(
+        "sharing.ReviewGrant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The review grant the approval created: the review reads items through it.",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -95,11 +105,16 @@ class RecordKind(models.TextChoices):
     CHILD = "child", "Other agency records of a child"
     ADULT = "adult", "Agency records of an adult"
     MEETING = "meeting", "Multi-agency meeting records (minutes, notes, actions)"
+    INFORMATION_ITEM = "information_item", "Information items (events and concerns)"
 
 
 class Clock(models.TextChoices):
     BIRTHDAY = "birthday", "Until a birthday of the person"
     AFTER_RECORD = "after_record", "Years after the record was last recorded or met"
+    WITH_SUBJECTS = (
+        "with_subjects",
+        "As long as the agency's records of the persons it is about (plus years)",
+    )
 
 
 class Disposal(models.TextChoices):

@@ -16,6 +16,11 @@ urlpatterns = [
         name="learning_review_decide",
     ),
     path(
+        "learning-reviews/<int:review_id>/close/",
+        learning_views.learning_review_close_page,
+        name="learning_review_close",
+    ),
+    path(
         "learning-reviews/<int:review_id>/download/",
         learning_views.learning_review_download,
         name="learning_review_download",

@@ -1,10 +1,13 @@
-"""The demo's learning review of the Walsh family: every ledger event about the family,
-nothing about anyone else, and the pieces held by at least 7 agencies before Lily-Mae died."""
+"""The demo's learning review of the Walsh family: every item and every ledger event about
+the family (restricted items too, read through the review's grant), nothing about anyone
+else, and the pieces held by at least 7 agencies before Lily-Mae died."""
 
 import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
+from django.utils import timezone
 
 from fullpicture.audit.models import LedgerEvent
 from fullpicture.audit.selectors import ledger_verify
@@ -34,17 +37,12 @@ def walsh(django_db_setup, django_db_blocker):
 
 
 def _about_family(members: set[int], review_id: int) -> set[int]:
-    """Every ledger event about the family, found here independently of the review code.
-
-    Items the policy point never shows a learning review (restricted items) are left out:
-    the review reads items only through the policy point.
-    """
+    """Every ledger event about the family, found here independently of the review code
+    (restricted items included: the review reads through its grant, which sees them)."""
     m = {str(p) for p in members}
     items = {
         str(pk)
-        for pk in InformationItem.objects.filter(persons__in=members)
-        .exclude(sensitivity=Sensitivity.RESTRICTED)
-        .values_list("pk", flat=True)
+        for pk in InformationItem.objects.filter(persons__in=members).values_list("pk", flat=True)
     }
     records = {
         str(pk)
@@ -87,6 +85,28 @@ def test_every_ledger_event_about_the_family_is_in_the_review(walsh):
     got = {e["ledger_seq"] for e in timeline.events if e["ledger_seq"]}
     expected = {s for s in _about_family(members, review.pk) if s <= max(got)}
     assert expected - got == set()
+
+
+def test_every_item_about_the_family_in_the_period_is_in_the_review(walsh):
+    review, members, timeline = walsh
+    start = timezone.make_aware(dt.datetime.combine(review.period_from, dt.time.min))
+    end = timezone.make_aware(
+        dt.datetime.combine(review.period_to + dt.timedelta(days=1), dt.time.min)
+    )
+    in_period = (Q(occurred_at__gte=start) & Q(occurred_at__lt=end)) | (
+        Q(recorded_at__gte=start) & Q(recorded_at__lt=end)
+    )
+    expected = set(
+        InformationItem.objects.filter(persons__in=members)
+        .filter(in_period)
+        .values_list("pk", flat=True)
+    )
+    got = {e["item_id"] for e in timeline.events if e["kind"] == "recorded"}
+    assert got == expected
+    restricted = InformationItem.objects.filter(pk__in=expected, sensitivity=Sensitivity.RESTRICTED)
+    assert restricted.exists()  # the demo holds restricted items about the family: all here
+    assert review.grant is not None
+    assert review.grant.granted_to == "system:learning-review"
 
 
 def test_nothing_in_the_review_is_about_anyone_else(walsh):

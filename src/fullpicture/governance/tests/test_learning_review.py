@@ -14,6 +14,7 @@ from fullpicture.audit.selectors import ledger_verify
 from fullpicture.governance.learning import ACTOR as LR_ACTOR
 from fullpicture.governance.learning import (
     LearningReviewRefused,
+    learning_review_close,
     learning_review_decide,
     learning_review_request,
     learning_review_timeline,
@@ -27,8 +28,9 @@ from fullpicture.meetings.services import (
 )
 from fullpicture.meetings.tests.factories import build_world
 from fullpicture.partnerships.tests.factories import AgencyFactory, PractitionerFactory
+from fullpicture.sharing.models import ReviewGrant
 from fullpicture.sharing.selectors import access_person_by_id, person_chronology
-from fullpicture.sharing.tests.factories import AgreementFactory
+from fullpicture.sharing.tests.factories import AgreementFactory, InformationItemFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -63,6 +65,16 @@ def review_world():
             share_reason="Relevant",
             withhold_reason="Live investigation",
         ),
+    )
+    # a restricted police item about the child: no agreement carries it, the review sees it
+    world.police_items.append(
+        InformationItemFactory(
+            source_agency=world.police,
+            persons=[world.child],
+            summary="Restricted intelligence",
+            occurred_at=dt.datetime(2026, 4, 1, 10, tzinfo=dt.UTC),
+            restricted=True,
+        )
     )
     # someone looks at the child, and at the other child
     access_person_by_id(viewer=world.chair, person_id=world.child.pk, purpose="strategy_discussion")
@@ -124,6 +136,15 @@ def test_the_timeline_holds_every_ledger_event_about_the_child_and_nothing_else(
         "seq", flat=True
     )
     assert not set(leaked) & got
+    # every item about the child is there, restricted included, read through the grant
+    recorded = {e["item_id"] for e in timeline.events if e["kind"] == "recorded"}
+    assert recorded == {i.pk for i in [*world.police_items, *world.school_items]}
+    reads = LedgerEvent.objects.filter(
+        object_type="person_chronology", actor_id="system:learning-review"
+    )
+    assert [(e.object_id, e.details["review_grant"]) for e in reads] == [
+        (child, str(review.grant_id))
+    ]
     kinds = {e["kind"] for e in timeline.events}
     assert {"recorded", "shared", "withheld", "viewed", "meeting"} <= kinds
     withheld = next(e for e in timeline.events if e["kind"] == "withheld")
@@ -131,6 +152,44 @@ def test_the_timeline_holds_every_ledger_event_about_the_child_and_nothing_else(
     assert "Would prejudice an investigation" in withheld["what"]
     lanes = set(timeline.agencies)
     assert {"LPOL", "LSCH", "LMASH"} <= lanes
+
+
+def test_approval_creates_a_grant_and_closing_the_review_ends_it(review_world):
+    world, lead, _ = review_world
+    review = _approved(world, lead)
+    grant = ReviewGrant.objects.get(pk=review.grant_id)
+    assert list(grant.persons.values_list("pk", flat=True)) == [world.child.pk]
+    assert (grant.period_from, grant.period_to) == (FROM, TO)
+    assert grant.approved_by == lead
+    assert grant.granted_to == "system:learning-review"
+    assert grant.review_ref == f"learning_review:{review.pk}"
+    with pytest.raises(LearningReviewRefused, match="Only an information-governance lead"):
+        learning_review_close(closer=world.chair, review_id=review.pk)
+    learning_review_close(closer=lead, review_id=review.pk)
+    grant.refresh_from_db()
+    assert grant.ended_at is not None
+    before = LedgerEvent.objects.count()
+    with pytest.raises(LearningReviewRefused, match="closed"):
+        learning_review_timeline(review_id=review.pk)
+    assert LedgerEvent.objects.count() == before
+    ended = LedgerEvent.objects.get(object_type="review_grant", action="update")
+    assert ended.reason_code == "end_closed"
+
+
+def test_a_review_whose_approver_is_no_longer_an_ig_lead_reads_nothing(review_world):
+    world, lead, _ = review_world
+    review = _approved(world, lead)
+    lead.is_active = False
+    lead.save()
+    before = LedgerEvent.objects.count()
+    with pytest.raises(LearningReviewRefused, match="has not been approved"):
+        learning_review_timeline(review_id=review.pk)
+    ReviewGrant.objects.filter(pk=review.grant_id).update(expires_at=timezone.now())
+    lead.is_active = True
+    lead.save()
+    with pytest.raises(LearningReviewRefused, match="not active"):
+        learning_review_timeline(review_id=review.pk)
+    assert LedgerEvent.objects.count() == before
 
 
 def test_the_command_refuses_without_approval_and_writes_json_and_pdf_with_it(
@@ -210,3 +269,10 @@ def test_the_ig_lead_requests_approves_and_downloads_a_review_on_the_page(review
     assert pdf.content.startswith(b"%PDF")
     body = json.loads(client.post(download, {"format": "json"}).content)
     assert body["summary"]["review_id"] == review.pk
+    assert "Close review" in client.get("/governance/learning-reviews/").content.decode()
+    client.post(f"/governance/learning-reviews/{review.pk}/close/")
+    review.refresh_from_db()
+    assert review.status == "closed"
+    assert review.grant is not None
+    assert review.grant.ended_at is not None
+    assert client.post(download, {"format": "pdf"}).status_code == 404
