@@ -258,19 +258,6 @@ def request_for_agency(*, viewer: Practitioner, request_id: int) -> RequestRecip
     return recipient
 
 
-def own_items_for_request(
-    *, viewer: Practitioner, recipient: RequestRecipient
-) -> list[InformationItem]:
-    """The viewer's agency's own items about the person asked about (through the policy
-    point), for deciding item by item what to share and what to withhold."""
-    request = recipient.request
-    return list(
-        items_visible_to(viewer=viewer, purpose=request.purpose)
-        .filter(source_agency_id=viewer.agency_id, persons=request.person_id)
-        .order_by("occurred_at", "id")
-    )
-
-
 def earlier_contacts(*, contact: Contact) -> list[Contact]:
     """Earlier contacts about the same children, with their decisions (re-referrals)."""
     person_ids = [p.person_id for p in contact.people.all() if p.person_id is not None]

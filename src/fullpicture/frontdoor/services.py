@@ -576,8 +576,11 @@ def request_answer(
     reason: str,
     withhold_reason: str = "",
     paragraph18_reason: str = "",
+    golden_rules: Sequence[str] = (),
+    risk_judgement: str = "",
 ) -> None:
-    """An agency answers: items shared and withheld, through the sharing app's service."""
+    """An agency answers: items shared and withheld, through the sharing app's service,
+    with the golden rules considered and the balance of risk when the page gives them."""
     try:
         information_request_answer(
             user=user,
@@ -586,7 +589,12 @@ def request_answer(
             answer=RequestAnswer(
                 share_item_ids=tuple(share_item_ids),
                 withhold=tuple(withhold),
-                share_why=ShareReason(reason=reason, paragraph18_reason=paragraph18_reason),
+                share_why=ShareReason(
+                    reason=reason,
+                    golden_rules=tuple(golden_rules),
+                    risk_judgement=risk_judgement,
+                    paragraph18_reason=paragraph18_reason,
+                ),
                 withhold_reason=withhold_reason,
             ),
         )

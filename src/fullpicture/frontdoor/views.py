@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fullpicture.frontdoor import forms, selectors, services
 from fullpicture.frontdoor.models import (
@@ -22,7 +22,9 @@ from fullpicture.frontdoor.models import (
 )
 from fullpicture.frontdoor.services import ContactNotFound, FrontDoorRefused
 from fullpicture.partnerships.models import Practitioner
-from fullpicture.sharing.models import Consent, Paragraph18Reason, WithholdReason
+from fullpicture.sharing.models import Consent, Paragraph18Reason, RiskJudgement, WithholdReason
+from fullpicture.sharing.selectors import own_items_for_request
+from fullpicture.sharing.services import GOLDEN_RULES
 from fullpicture.vocabulary.models import NeedLevel
 from fullpicture.vocabulary.selectors import categories_offered, threshold_descriptors_for
 
@@ -349,37 +351,47 @@ def requests_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 def request_answer(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The one page where an agency answers an information request (``/sharing/requests/
+    <id>/`` sends an agency that was asked here): item by item, share or withhold with a
+    reason, the golden rules considered and the balance of risk."""
     viewer = _viewer(request)
     try:
         recipient = selectors.request_for_agency(viewer=viewer, request_id=request_id)
     except ContactNotFound:
         raise Http404 from None
-    own = selectors.own_items_for_request(viewer=viewer, recipient=recipient)
+    own = own_items_for_request(viewer=viewer, request=recipient.request)
+    posted = request.POST if request.method == "POST" else None
     context: dict[str, Any] = {
         "recipient": recipient,
         "own": own,
         "withhold_reasons": WithholdReason.choices,
-        "values": request.POST if request.method == "POST" else {},
+        "golden_rules": GOLDEN_RULES,
+        "risk_judgements": RiskJudgement.choices,
+        "values": posted or {},
+        "rules_ticked": set(posted.getlist("golden_rules")) if posted else set(),
     }
-    if request.method == "POST":
+    if posted is not None:
         share: list[int] = []
         withhold: list[tuple[int, str]] = []
         for entry in own:
-            choice = request.POST.get(f"item_{entry.pk}", "")
+            choice = posted.get(f"item_{entry.pk}", "")
             if choice == "share":
                 share.append(entry.pk)
             elif choice == "withhold":
-                withhold.append((entry.pk, request.POST.get(f"why_{entry.pk}", "")))
+                withhold.append((entry.pk, posted.get(f"why_{entry.pk}", "")))
         try:
             services.request_answer(
                 user=viewer,
                 request_id=request_id,
-                version=_id(request.POST.get("version")),
+                version=_id(posted.get("version")),
                 share_item_ids=share,
                 withhold=withhold,
-                reason=request.POST.get("reason", ""),
-                withhold_reason=request.POST.get("withhold_note", ""),
+                reason=posted.get("reason", ""),
+                withhold_reason=posted.get("withhold_note", ""),
+                golden_rules=posted.getlist("golden_rules"),
+                risk_judgement=posted.get("risk_judgement", ""),
             )
         except (FrontDoorRefused, forms.FormProblem) as exc:
             context["errors"] = exc.errors

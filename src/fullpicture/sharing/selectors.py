@@ -511,6 +511,22 @@ def own_items_about(
     )
 
 
+def own_items_for_request(
+    *, viewer: Practitioner, request: InformationRequest
+) -> list[InformationItem]:
+    """The viewer's agency's own items about the person a request asks about (and, when
+    it asks about the household, about the household's members the viewer may know of),
+    through the policy point, for deciding item by item what to share and withhold."""
+    person_ids = [request.person_id]
+    if request.include_household:
+        person_ids += list(
+            persons_visible_to(viewer=viewer, purpose=request.purpose)
+            .filter(households__members=request.person_id)
+            .values_list("pk", flat=True)
+        )
+    return own_items_about(viewer=viewer, person_ids=person_ids, purpose=request.purpose)
+
+
 def decisions_by_own_agency(*, viewer: Practitioner, item_ids: Iterable[int]) -> list[ItemDecision]:
     return list(
         ItemDecision.objects.filter(

@@ -20,7 +20,7 @@ from fullpicture.sharing.forms import (
     ReviewForm,
     form_errors,
 )
-from fullpicture.sharing.models import AgreementStatus, Outcome, RiskJudgement, WithholdReason
+from fullpicture.sharing.models import AgreementStatus, Outcome
 from fullpicture.sharing.policy import Purpose, decide_for, may_break_glass, policy_context
 from fullpicture.sharing.selectors import (
     NotFound,
@@ -32,7 +32,6 @@ from fullpicture.sharing.selectors import (
     decisions_by_own_agency,
     notifications_for,
     own_items,
-    own_items_about,
     person_chronology,
     persons_visible_to,
     request_view,
@@ -41,8 +40,6 @@ from fullpicture.sharing.selectors import (
 )
 from fullpicture.sharing.services import (
     GOLDEN_RULES,
-    RequestAnswer,
-    ShareReason,
     SharingRefused,
     WithholdReasonGiven,
     agreement_create,
@@ -51,7 +48,6 @@ from fullpicture.sharing.services import (
     break_glass_end,
     break_glass_review,
     break_glass_start,
-    information_request_answer,
     information_request_create,
     item_share,
     item_withhold,
@@ -374,67 +370,19 @@ def request_new(request: HttpRequest) -> HttpResponse:
     return render(request, "sharing/request_new.html", context, status=400)
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
+    """A request as the agency that sent it follows it: who has answered, what each shared
+    and withheld (how many, and why, never what). An agency that was asked answers on the
+    front door's page (``frontdoor:request_answer``); this address sends it there."""
     viewer = _viewer(request)
     try:
         view = request_view(viewer=viewer, request_id=request_id)
     except NotFound:
         raise Http404 from None
-    info = view.request
-    items: list[Any] = []
-    if view.my_recipient is not None:
-        person_ids = [info.person_id]
-        if info.include_household:
-            person_ids += list(
-                persons_visible_to(viewer=viewer, purpose=info.purpose)
-                .filter(households__members=info.person_id)
-                .values_list("pk", flat=True)
-            )
-        items = own_items_about(viewer=viewer, person_ids=person_ids, purpose=info.purpose)
-    context: dict[str, Any] = {
-        "view": view,
-        "items": items,
-        "golden_rules": GOLDEN_RULES,
-        "errors": [],
-        "withhold_reasons": WithholdReason.choices,
-        "risk_judgements": RiskJudgement.choices,
-    }
-    if request.method == "GET":
-        return render(request, "sharing/request.html", context)
-    if view.my_recipient is None:
-        raise Http404
-    post = request.POST
-    share_ids = tuple(i.pk for i in items if post.get(f"decision_{i.pk}") == "share")
-    withhold = tuple(
-        (i.pk, post.get(f"withhold_reason_{i.pk}") or "")
-        for i in items
-        if post.get(f"decision_{i.pk}") == "withhold"
-    )
-    try:
-        information_request_answer(
-            user=viewer,
-            request_id=info.pk,
-            version=_int(post.get("version")),
-            answer=RequestAnswer(
-                share_item_ids=share_ids,
-                withhold=withhold,
-                share_why=ShareReason(
-                    reason=post.get("share_reason", ""),
-                    golden_rules=tuple(post.getlist("golden_rules")),
-                    risk_of_sharing=post.get("risk_of_sharing", ""),
-                    risk_of_not_sharing=post.get("risk_of_not_sharing", ""),
-                    risk_judgement=post.get("risk_judgement", ""),
-                ),
-                withhold_reason=post.get("withhold_text", ""),
-            ),
-        )
-    except (SharingRefused, ValueError) as refused:
-        messages = getattr(refused, "errors", None) or [str(refused)]
-        context["errors"] = [("#answer", m) for m in messages]
-        context["posted"] = post
-        return render(request, "sharing/request.html", context, status=409)
-    return redirect("sharing:request", request_id=info.pk)
+    if not view.is_requester:
+        return redirect("frontdoor:request_answer", request_id=view.request.pk)
+    return render(request, "sharing/request.html", {"view": view})
 
 
 # ---- break-glass ---------------------------------------------------------------------

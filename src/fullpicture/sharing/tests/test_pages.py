@@ -3,6 +3,7 @@ break-glass or consent-override flag is judged on the server."""
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -15,6 +16,7 @@ from fullpicture.partnerships.tests.factories import (
     PartnershipFactory,
     PractitionerFactory,
 )
+from fullpicture.people.models import Household
 from fullpicture.people.tests.factories import PersonFactory, SourceRecordFactory
 from fullpicture.sharing.models import (
     Agreement,
@@ -182,7 +184,7 @@ def test_the_ig_lead_adds_edits_and_suspends_an_agreement(client, town):
     assert kinds == ["create", "update", "update"]
 
 
-def test_a_request_is_sent_answered_and_the_answer_comes_back(client, town):
+def _send_request(client, town, **extra):
     client.force_login(town["mash"])
     due = timezone.localtime() + dt.timedelta(days=1)
     response = client.post(
@@ -194,29 +196,83 @@ def test_a_request_is_sent_answered_and_the_answer_comes_back(client, town):
             "due_date": due.date().isoformat(),
             "due_time": "17:00",
             "question": "What do you hold?",
+            **extra,
         },
     )
     assert response.status_code == 302
-    request = InformationRequest.objects.get()
+    return InformationRequest.objects.get()
+
+
+def test_a_request_is_sent_answered_and_the_answer_comes_back(client, town):
+    request = _send_request(client, town)
     client.force_login(town["officer"])
-    page = client.get(reverse("sharing:request", args=[request.pk])).content.decode()
-    assert "Answer for your agency" in page
+    # the agency asked answers on the front door's page, the one page for answering
+    page = client.get(reverse("sharing:request", args=[request.pk]), follow=True)
+    assert page.redirect_chain == [(reverse("frontdoor:request_answer", args=[request.pk]), 302)]
+    assert f"Answer request {request.pk}" in page.content.decode()
     answered = client.post(
-        reverse("sharing:request", args=[request.pk]),
+        reverse("frontdoor:request_answer", args=[request.pk]),
         {
             "version": "1",
-            f"decision_{town['item'].pk}": "share",
-            f"decision_{town['standard'].pk}": "withhold",
-            f"withhold_reason_{town['standard'].pk}": "third_party",
-            "share_reason": "Relevant",
-            "withhold_text": "About a neighbour",
+            f"item_{town['item'].pk}": "share",
+            f"item_{town['standard'].pk}": "withhold",
+            f"why_{town['standard'].pk}": "third_party",
+            "reason": "Relevant",
+            "golden_rules": ["protection", "relevant"],
+            "risk_judgement": "not_sharing_greater",
+            "withhold_note": "About a neighbour",
         },
     )
     assert answered.status_code == 302
+    shared = ItemDecision.objects.get(item=town["item"], outcome="share")
+    assert shared.golden_rules == ["protection", "relevant"]
+    assert shared.risk_judgement == "not_sharing_greater"
     client.force_login(town["mash"])
     body = client.get(reverse("sharing:request", args=[request.pk])).content.decode()
     assert "Answered" in body
     assert "Third-party information" in body
+    assert "About a neighbour" not in body  # how many and why, never what
+
+
+def test_only_the_requester_follows_a_request_at_the_sharing_address(client, town):
+    request = _send_request(client, town)
+    url = reverse("sharing:request", args=[request.pk])
+    mash_page = client.get(url)
+    assert mash_page.status_code == 200
+    assert 'id="answers"' in mash_page.content.decode()
+    assert "<form" not in mash_page.content.decode().split('id="answers"')[1]
+    # the agency asked is sent to the answer page, for a GET only; a POST answers nothing
+    client.force_login(town["officer"])
+    assert client.get(url)["Location"] == reverse("frontdoor:request_answer", args=[request.pk])
+    posted = client.post(url, {"version": "1", f"item_{town['standard'].pk}": "share"})
+    assert posted.status_code == 405
+    assert not ItemDecision.objects.exists()
+    # an agency neither asking nor asked gets a plain 404 at both addresses
+    client.force_login(town["nurse"])
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("frontdoor:request_answer", args=[request.pk])).status_code == 404
+
+
+def test_a_household_request_offers_items_about_the_household(client, town):
+    sibling: Any = PersonFactory()
+    SourceRecordFactory(agency=town["police"], person=sibling, given_name="Sam")
+    InformationItemFactory(source_agency=town["police"], persons=[sibling], summary="Sam missing")
+    household = Household.objects.create()
+    household.members.set([town["child"], sibling])
+    alone = _send_request(client, town)
+    client.force_login(town["officer"])
+    page = client.get(reverse("frontdoor:request_answer", args=[alone.pk])).content.decode()
+    assert "Stop check" in page
+    assert "Sam missing" not in page
+    InformationRequest.objects.all().delete()
+    with_household = _send_request(client, town, include_household="on")
+    assert with_household.include_household
+    client.force_login(town["officer"])
+    page = client.get(
+        reverse("frontdoor:request_answer", args=[with_household.pk])
+    ).content.decode()
+    assert "Stop check" in page
+    assert "Sam missing" in page
 
 
 def test_an_overdue_request_is_highlighted(client, town):
