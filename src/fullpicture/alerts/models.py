@@ -219,6 +219,13 @@ class Alert(models.Model):
         null=True, blank=True, help_text="When the picture first became complete."
     )
     explanation = models.TextField()
+    fingerprint = models.CharField(
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text="A digest of the rule, the family and its counted items' metadata when the "
+        "alert was last computed: a sweep that finds it unchanged leaves the alert alone.",
+    )
     status = models.CharField(max_length=8, choices=AlertStatus.choices, default="open")
     raised_at = models.DateTimeField()
     updated_at = models.DateTimeField()

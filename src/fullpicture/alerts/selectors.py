@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -26,14 +26,14 @@ from fullpicture.alerts.models import (
     PointOfCareAccess,
     ProtectionFlag,
 )
-from fullpicture.alerts.rules import Evidence
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import ledger_record
 from fullpicture.linkage.engine.identifiers import clean_nhs_number
-from fullpicture.partnerships.models import MASH_ROLES, AgencyType, Practitioner
+from fullpicture.partnerships.models import MASH_ROLES, Agency, AgencyType, Practitioner
 from fullpicture.people.models import Household
 from fullpicture.sharing.models import InformationItem
 from fullpicture.sharing.policy import Purpose, purpose_allowed
+from fullpicture.vocabulary.models import ConcernCategory
 
 VISIBLE_AFTER_END = dt.timedelta(days=365)  # a flag stays visible 12 months after its plan ends
 LAST_ACCESSES = 25
@@ -238,80 +238,139 @@ def families_of(person_ids: Iterable[int]) -> list[tuple[int, ...]]:
     return sorted(families)
 
 
-def evidence_for(person_ids: Iterable[int]) -> dict[int, list[tuple[int, Evidence]]]:
-    """Per person: (item id, evidence) for every item about them."""
-    out: dict[int, list[tuple[int, Evidence]]] = defaultdict(list)
-    rows = _ITEM_PERSONS.objects.filter(person_id__in=sorted(set(person_ids))).values_list(
-        "person_id",
-        "informationitem_id",
-        "informationitem__occurred_at",
-        "informationitem__source_agency__code",
-        "informationitem__category__slug",
-    )
-    for person, item, occurred, agency, slug in rows:
-        out[person].append((item, Evidence(timezone.localdate(occurred), agency, slug)))
-    return out
+FamilyEvidence = tuple[tuple[int, ...], list[tuple[dt.date, str, str]]]
 
 
-def all_families() -> Iterator[tuple[int, ...]]:
-    """Every household, then every person about whom items exist who is in none."""
-    through = Household.members.through
-    current: int | None = None
-    members: list[int] = []
-    seen: set[int] = set()
-    for hh, person in (
-        through.objects.order_by("household_id", "person_id")
-        .values_list("household_id", "person_id")
-        .iterator(chunk_size=20000)
-    ):
-        if hh != current and members:
-            yield tuple(members)
-            members = []
-        current = hh
-        members.append(person)
-        seen.add(person)
-    if members:
-        yield tuple(members)
-    for person in (
-        _ITEM_PERSONS.objects.values_list("person_id", flat=True)
-        .distinct()
-        .order_by("person_id")
-        .iterator(chunk_size=20000)
-    ):
-        if person not in seen:
-            yield (person,)
+def _local_day(column: str) -> tuple[str, list[str]]:
+    """SQL for an item's occurred moment: its local date on PostgreSQL; on SQLite the
+    stored text (no time zones there), read past Django's per-row datetime parsing and
+    converted once per distinct value by ``_days``."""
+    if connection.vendor == "postgresql":
+        return f"({column} AT TIME ZONE %s)::date", [timezone.get_current_timezone_name()]
+    return f"CAST({column} AS TEXT)", []
 
 
-def all_evidence() -> dict[int, list[tuple[int, Evidence]]]:
-    """Every item-person row, for the full sweep: one streamed query, read raw (the ORM's
-    per-row conversions cost more than the rules), dates converted once per distinct value."""
-    out: dict[int, list[tuple[int, Evidence]]] = defaultdict(list)
+def _days() -> Callable[[object], dt.date]:
     tz = timezone.get_current_timezone()
-    query = _ITEM_PERSONS.objects.values_list(
+    cache: dict[object, dt.date] = {}
+
+    def day(value: object) -> dt.date:
+        found = cache.get(value)
+        if found is None:
+            if isinstance(value, dt.datetime):
+                moment = value
+            elif isinstance(value, dt.date):
+                found = cache[value] = value
+                return found
+            else:
+                moment = dt.datetime.fromisoformat(str(value))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=dt.UTC)
+            found = cache[value] = moment.astimezone(tz).date()
+        return found
+
+    return day
+
+
+def _codes() -> tuple[dict[int, str], dict[int, str]]:
+    agencies = dict(Agency.objects.values_list("pk", "code"))
+    categories = dict(ConcernCategory.objects.values_list("pk", "slug"))
+    return agencies, categories
+
+
+def _tables() -> dict[str, str]:
+    quote = connection.ops.quote_name
+    return {
+        "members": quote(Household.members.through._meta.db_table),
+        "item_persons": quote(_ITEM_PERSONS._meta.db_table),
+        "items": quote(InformationItem._meta.db_table),
+    }
+
+
+def evidence_for(families: Sequence[tuple[int, ...]]) -> Iterator[FamilyEvidence]:
+    """These families (from ``families_of``), each with its items' metadata:
+    ``(occurred, agency, criterion)``, once per item however many members it is about."""
+    members = sorted({p for f in families for p in f})
+    agencies, categories = _codes()
+    day = _days()
+    per_person: dict[int, list[tuple[int, dt.date, str, str]]] = defaultdict(list)
+    rows = _ITEM_PERSONS.objects.filter(person_id__in=members).values_list(
         "person_id",
         "informationitem_id",
         "informationitem__occurred_at",
-        "informationitem__source_agency__code",
-        "informationitem__category__slug",
-    ).query
-    sql, params = query.sql_with_params()
-    dates: dict[object, dt.date] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(20000):
-            for person, item, occurred, agency, slug in rows:
-                day = dates.get(occurred)
-                if day is None:
-                    moment = (
-                        dt.datetime.fromisoformat(occurred)
-                        if isinstance(occurred, str)
-                        else occurred
-                    )
-                    if moment.tzinfo is None:
-                        moment = moment.replace(tzinfo=dt.UTC)
-                    day = dates[occurred] = moment.astimezone(tz).date()
-                out[person].append((item, Evidence(day, agency, slug)))
-    return out
+        "informationitem__source_agency_id",
+        "informationitem__category_id",
+    )
+    for person, item, occurred, agency, category in rows:
+        per_person[person].append((item, day(occurred), agencies[agency], categories[category]))
+    for family in families:
+        seen = {
+            item: (occurred, agency, criterion)
+            for person in family
+            for item, occurred, agency, criterion in per_person.get(person, ())
+        }
+        yield family, list(seen.values())
+
+
+def all_evidence() -> Iterator[FamilyEvidence]:
+    """Every family with its items' metadata, for the full sweep: every household in id
+    order (with members about whom nothing is known, who still belong to the family),
+    then every person in no household about whom items exist, as a family of one.
+
+    Two streamed raw queries (a server-side cursor on PostgreSQL), ordered by family so
+    each family is judged as soon as it is read; agency and category ids are mapped to
+    codes in Python rather than joined, and dates converted once per distinct value."""
+    agencies, categories = _codes()
+    day = _days()
+    t = _tables()
+    occurred, params = _local_day("i.occurred_at")
+    # S608: the table names come from the models' own metadata, quoted; the only value
+    # (PostgreSQL's time zone name) is a parameter.
+    households = (
+        f"SELECT hm.household_id, hm.person_id, i.id, {occurred}, "  # noqa: S608
+        f"i.source_agency_id, i.category_id FROM {t['members']} hm "
+        f"LEFT JOIN {t['item_persons']} ip ON ip.person_id = hm.person_id "
+        f"LEFT JOIN {t['items']} i ON i.id = ip.informationitem_id "
+        "ORDER BY hm.household_id, hm.person_id"
+    )
+    alone = (
+        f"SELECT ip.person_id, ip.person_id, i.id, {occurred}, "  # noqa: S608
+        f"i.source_agency_id, i.category_id FROM {t['item_persons']} ip "
+        f"JOIN {t['items']} i ON i.id = ip.informationitem_id WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {t['members']} hm WHERE hm.person_id = ip.person_id) "
+        "ORDER BY ip.person_id"
+    )
+    for sql in (households, alone):
+        current: object = None
+        family: list[int] = []
+        seen: dict[int, tuple[dt.date, str, str]] = {}
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(20000):
+                for key, person, item, moment, agency, category in rows:
+                    if key != current:
+                        if family:
+                            yield tuple(family), list(seen.values())
+                        current, family, seen = key, [person], {}
+                    elif person != family[-1]:
+                        family.append(person)
+                    if item is not None and item not in seen:
+                        seen[item] = (day(moment), agencies[agency], categories[category])
+        if family:
+            yield tuple(family), list(seen.values())
+
+
+def families_count() -> int:
+    """How many families ``all_evidence`` yields (for a progress bar)."""
+    alone = (
+        _ITEM_PERSONS.objects.exclude(
+            person_id__in=Household.members.through.objects.values("person_id")
+        )
+        .values("person_id")
+        .distinct()
+        .count()
+    )
+    return Household.objects.filter(members__isnull=False).distinct().count() + alone
 
 
 def recipients_mash(partnership_id: int) -> QuerySet[Practitioner]:

@@ -11,14 +11,14 @@ import csv
 import datetime as dt
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -43,7 +43,16 @@ from fullpicture.alerts.models import (
     ProtectionFlag,
     TransferStatus,
 )
-from fullpicture.alerts.rules import Evidence, RuleSpec, evaluate, explain
+from fullpicture.alerts.rules import (
+    Finding,
+    Item,
+    RuleSpec,
+    explain,
+    fingerprint,
+    judge,
+    relevant,
+    spec_key,
+)
 from fullpicture.alerts.selectors import PointOfCareAnswer
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import Actor, EventSpec, ledger_record, ledger_record_many
@@ -560,23 +569,69 @@ class SweepSummary:
     alert_ids: list[int] = field(default_factory=list)
 
 
-def _rule_specs() -> list[tuple[ConcernRule, RuleSpec]]:
+@dataclass(frozen=True)
+class _Rule:
+    row: ConcernRule
+    spec: RuleSpec
+    key: str  # rules.spec_key: what of the row decides findings and explanations
+    open: dict[int, int]  # person id -> id of the rule's open alert that names them
+    fingerprints: dict[int, str]  # open alert id -> its fingerprint
+
+
+def _rules(person_ids: set[int] | None) -> list[_Rule]:
+    """The active rules, each with its open alerts (those naming these persons, or all)."""
     out = []
+    through = Alert.persons.through
     for rule in ConcernRule.objects.filter(active=True).prefetch_related("categories"):
         slugs = frozenset(c.slug for c in rule.categories.all())
+        spec = RuleSpec(
+            slug=rule.slug,
+            criteria=slugs or None,
+            min_criteria=rule.min_criteria,
+            min_agencies=rule.min_agencies,
+            window_days=rule.window_days,
+        )
+        alerts = Alert.objects.filter(rule=rule, status=AlertStatus.OPEN)
+        links = through.objects.filter(alert__rule=rule, alert__status=AlertStatus.OPEN)
+        if person_ids is not None:
+            links = links.filter(person_id__in=sorted(person_ids))
+            alerts = alerts.filter(pk__in=links.values("alert_id"))
         out.append(
-            (
-                rule,
-                RuleSpec(
-                    slug=rule.slug,
-                    criteria=slugs or None,
-                    min_criteria=rule.min_criteria,
-                    min_agencies=rule.min_agencies,
-                    window_days=rule.window_days,
-                ),
+            _Rule(
+                row=rule,
+                spec=spec,
+                key=spec_key(spec, name=rule.name, partnership_id=rule.partnership_id),
+                open={p: a for a, p in links.values_list("alert_id", "person_id")},
+                fingerprints=dict(alerts.values_list("pk", "fingerprint")),
             )
         )
     return out
+
+
+def _alert_partnership(
+    rule: ConcernRule, finding: Finding, agency_partnership: Mapping[str, int | None]
+) -> int | None:
+    """The partnership whose MASH an alert goes to: the rule's own, if it has one and the
+    finding involves its agencies; otherwise the partnership most of the items came from."""
+    partnerships = Counter(agency_partnership.get(code) for code, _ in finding.agency_counts)
+    partnerships.pop(None, None)
+    if rule.partnership_id is not None:
+        return rule.partnership_id if rule.partnership_id in partnerships else None
+    if not partnerships:
+        return None
+    return int(sorted(partnerships.items(), key=lambda kv: (-kv[1], kv[0] or 0))[0][0] or 0)
+
+
+def _alert_fields(rule: ConcernRule, finding: Finding, family: Sequence[int]) -> dict[str, Any]:
+    return {
+        "criteria": list(finding.criteria),
+        "agencies": list(finding.agencies),
+        "item_count": finding.item_count,
+        "evidence_from": finding.evidence_from,
+        "evidence_to": finding.evidence_to,
+        "evidence_date": finding.evidence_date,
+        "explanation": explain(rule.name, finding, family_size=len(family)),
+    }
 
 
 def concern_rules_run(
@@ -589,93 +644,94 @@ def concern_rules_run(
     An alert is raised once per rule and family and updated afterwards: a family
     that already has an open alert for the rule (any member in common) gets it
     updated. Evidence dates come from when items occurred, not when they arrived.
+
+    Each open alert keeps a fingerprint of what it was computed from; a family whose
+    fingerprint is unchanged is neither re-judged nor its alert re-read.
     """
-    specs = _rule_specs()
+    wanted = None if person_ids is None else set(person_ids)
     summary = SweepSummary()
-    if not specs:
-        return summary
-    if person_ids is None:
-        families = list(selectors.all_families())
-        evidence = selectors.all_evidence()
-    else:
-        families = selectors.families_of(person_ids)
-        evidence = selectors.evidence_for({p for f in families for p in f})
-    agency_partnership = dict(Agency.objects.values_list("code", "partnership_id"))
-    alert_person = Alert.persons.through
-    open_by_rule: dict[int, dict[int, int]] = {}
-    for rule, _ in specs:
-        open_by_rule[rule.pk] = dict(
-            (person, alert)
-            for alert, person in alert_person.objects.filter(
-                alert__rule=rule, alert__status=AlertStatus.OPEN
-            ).values_list("alert_id", "person_id")
-        )
-    now = timezone.now()
-    new_alerts: list[tuple[Alert, tuple[int, ...]]] = []
-    updates: dict[int, tuple[dict[str, Any], tuple[int, ...]]] = {}
-    total = len(families)
     with transaction.atomic():
-        for done, family in enumerate(families, start=1):
-            seen: dict[int, Evidence] = {}
-            for person in family:
-                for item_id, ev in evidence.get(person, ()):
-                    seen[item_id] = ev
+        if wanted is None:
+            rules = _rules(None)
+            total = selectors.families_count() if rules and progress is not None else 0
+            families = selectors.all_evidence()
+        else:
+            some = selectors.families_of(wanted)
+            rules = _rules({p for f in some for p in f})
+            total = len(some)
+            families = selectors.evidence_for(some)
+        if not rules:
+            return summary
+        agency_partnership = dict(Agency.objects.values_list("code", "partnership_id"))
+        now = timezone.now()
+        new_alerts: list[tuple[Alert, tuple[int, ...]]] = []
+        # Open alerts whose family's fingerprint changed (last family wins, as a family
+        # sharing a member with another updates the same alert): judged after the read.
+        changed: dict[int, tuple[_Rule, tuple[int, ...], list[Item], str] | None] = {}
+        for family, evidence in families:
             summary.families += 1
-            if progress is not None and done % 5000 == 0:
-                progress(done, total)
-            if not seen:
+            if progress is not None and summary.families % 5000 == 0:
+                progress(summary.families, max(total, summary.families))
+            if not evidence:
                 continue
-            for rule, spec in specs:
-                finding = evaluate(spec, seen.values())
+            for rule in rules:
+                items = relevant(rule.spec, evidence)
+                if not items:
+                    continue
+                existing = next((rule.open[p] for p in family if p in rule.open), None)
+                if existing == -1:
+                    continue  # raised for an overlapping family in this run
+                digest = fingerprint(rule.key, family, items)
+                if existing is not None:
+                    same = rule.fingerprints.get(existing) == digest
+                    changed[existing] = None if same else (rule, family, items, digest)
+                    continue
+                finding = judge(rule.spec, items)
                 if finding is None:
                     continue
-                partnerships = Counter(
-                    agency_partnership.get(code) for code, _ in finding.agency_counts
-                )
-                partnerships.pop(None, None)
-                if rule.partnership_id is not None:
-                    if rule.partnership_id not in partnerships:
-                        continue
-                    partnership_id = rule.partnership_id
-                elif partnerships:
-                    partnership_id = int(
-                        sorted(partnerships.items(), key=lambda kv: (-kv[1], kv[0] or 0))[0][0] or 0
-                    )
-                else:
-                    continue
-                text = explain(rule.name, finding, family_size=len(family))
-                fields = {
-                    "criteria": list(finding.criteria),
-                    "agencies": list(finding.agencies),
-                    "item_count": finding.item_count,
-                    "evidence_from": finding.evidence_from,
-                    "evidence_to": finding.evidence_to,
-                    "evidence_date": finding.evidence_date,
-                    "explanation": text,
-                }
-                existing_id = next(
-                    (open_by_rule[rule.pk][p] for p in family if p in open_by_rule[rule.pk]),
-                    None,
-                )
-                if existing_id is not None:
-                    updates[existing_id] = (fields, family)
+                partnership_id = _alert_partnership(rule.row, finding, agency_partnership)
+                if partnership_id is None:
                     continue
                 alert = Alert(
                     kind=AlertKind.CUMULATIVE,
-                    rule=rule,
+                    rule=rule.row,
                     partnership_id=partnership_id,
                     raised_at=now,
                     updated_at=now,
-                    **fields,
+                    fingerprint=digest,
+                    **_alert_fields(rule.row, finding, family),
                 )
                 new_alerts.append((alert, family))
                 for p in family:
-                    open_by_rule[rule.pk][p] = -1  # one alert per family and rule per run
+                    rule.open[p] = -1  # one alert per family and rule per run
+        updates: dict[int, tuple[dict[str, Any], tuple[int, ...]]] = {}
+        for pk, change in changed.items():
+            if change is None:
+                continue
+            rule, family, items, digest = change
+            finding = judge(rule.spec, items)
+            if finding is None:
+                continue
+            if _alert_partnership(rule.row, finding, agency_partnership) is None:
+                continue
+            fields = {**_alert_fields(rule.row, finding, family), "fingerprint": digest}
+            updates[pk] = (fields, family)
         _apply_updates(updates, summary=summary, now=now)
         _create_alerts(new_alerts, summary=summary)
     if progress is not None:
-        progress(total, total)
+        progress(summary.families, max(total, summary.families))
     return summary
+
+
+_COMPARED = (
+    "criteria",
+    "agencies",
+    "item_count",
+    "evidence_from",
+    "evidence_to",
+    "evidence_date",
+    "explanation",
+)
 
 
 def _apply_updates(
@@ -684,26 +740,20 @@ def _apply_updates(
     summary: SweepSummary,
     now: dt.datetime,
 ) -> None:
+    """Write the alerts whose fingerprint changed. Only these are read back: an alert
+    whose fields come out the same gets its new fingerprint but is not "updated"."""
     if not updates:
         return
-    names = (
-        "criteria",
-        "agencies",
-        "item_count",
-        "evidence_from",
-        "evidence_to",
-        "evidence_date",
-        "explanation",
-    )
     current = {
         row[0]: row[1:]
-        for row in Alert.objects.filter(pk__in=list(updates)).values_list("pk", *names)
+        for row in Alert.objects.filter(pk__in=list(updates)).values_list("pk", *_COMPARED)
     }
     through = Alert.persons.through
     have = set(
         through.objects.filter(alert_id__in=list(updates)).values_list("alert_id", "person_id")
     )
     changed: list[Alert] = []
+    refingerprinted: list[tuple[str, int]] = []
     new_persons: list[Any] = []
     for pk, (fresh, family) in updates.items():
         old = current.get(pk)
@@ -716,12 +766,20 @@ def _apply_updates(
             fresh["evidence_date"] = old_date
             if old_from and fresh["evidence_from"]:
                 fresh["evidence_from"] = min(old_from, fresh["evidence_from"])
-        if tuple(fresh[n] for n in names) == tuple(old):
+        if tuple(fresh[n] for n in _COMPARED) == tuple(old):
+            refingerprinted.append((fresh["fingerprint"], pk))
             continue
         changed.append(Alert(pk=pk, updated_at=now, **fresh))
     if new_persons:
         through.objects.bulk_create(new_persons, ignore_conflicts=True, batch_size=5000)
-    Alert.objects.bulk_update(changed, [*names, "updated_at"], batch_size=1000)
+    Alert.objects.bulk_update(changed, [*_COMPARED, "fingerprint", "updated_at"], batch_size=1000)
+    if refingerprinted:
+        # One statement per alert, by primary key (bulk_update's CASE grows with the batch).
+        # S608: the table name comes from the model's own metadata, quoted; values are params.
+        table = connection.ops.quote_name(Alert._meta.db_table)
+        update = f"UPDATE {table} SET fingerprint = %s WHERE id = %s"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.executemany(update, refingerprinted)
     summary.updated += len(changed)
 
 
@@ -731,15 +789,15 @@ def _create_alerts(
     if not new_alerts:
         return
     created = Alert.objects.bulk_create([a for a, _ in new_alerts], batch_size=1000)
-    through = Alert.persons.through
-    through.objects.bulk_create(
-        [
-            through(alert_id=a.pk, person_id=p)
-            for a, (_, family) in zip(created, new_alerts, strict=True)
-            for p in family
-        ],
-        batch_size=5000,
-    )
+    # The alerts' persons: two integers a row, inserted without a model instance each.
+    # S608: the table name comes from the model's own metadata, quoted; values are params.
+    table = connection.ops.quote_name(Alert.persons.through._meta.db_table)
+    insert = f"INSERT INTO {table} (alert_id, person_id) VALUES (%s, %s)"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            insert,
+            [(a.pk, p) for a, (_, family) in zip(created, new_alerts, strict=True) for p in family],
+        )
     ledger_record_many(
         actor=ACTOR,
         events=[
