@@ -61,9 +61,11 @@ from fullpicture.linkage.engine.identifiers import clean_nhs_number
 from fullpicture.linkage.services import RECORD_COLUMNS, records_import, records_link
 from fullpicture.partnerships.models import Agency, AgencyType, Partnership, Practitioner
 from fullpicture.people.models import SourceRecord
+from fullpicture.sharing.policy import SystemPurpose, system_access_required
 
 log = logging.getLogger(__name__)
 ACTOR = Actor.system("alerts")
+ALERT_SCOPE = "item-metadata"  # what the rules read: docs/decisions/0007-system-actors.md
 REPEAT_WINDOW = dt.timedelta(days=90)
 REPEAT_ATTENDANCES = 3
 
@@ -645,9 +647,12 @@ def concern_rules_run(
     that already has an open alert for the rule (any member in common) gets it
     updated. Evidence dates come from when items occurred, not when they arrived.
 
+    The reads are item metadata only, as the system actor ``system:alerts`` for the
+    purpose *alerting*, which the policy point is asked first (refused: nothing is read).
     Each open alert keeps a fingerprint of what it was computed from; a family whose
     fingerprint is unchanged is neither re-judged nor its alert re-read.
     """
+    system_access_required(actor=ACTOR.id, purpose=SystemPurpose.ALERTING.value, scope=ALERT_SCOPE)
     wanted = None if person_ids is None else set(person_ids)
     summary = SweepSummary()
     with transaction.atomic():

@@ -9,13 +9,19 @@ from __future__ import annotations
 from django_tasks import task
 
 from fullpicture.alerts.selectors import persons_of_items
-from fullpicture.alerts.services import concern_rules_run, moves_detect
+from fullpicture.alerts.services import ACTOR, ALERT_SCOPE, concern_rules_run, moves_detect
 from fullpicture.people.models import SourceRecord
+from fullpicture.sharing.policy import SystemPurpose, system_access_required
 
 
 @task()
 def rules_for_items(item_ids: list[int]) -> int:
-    """Run the cumulative-concern rules over the families the new items are about."""
+    """Run the cumulative-concern rules over the families the new items are about.
+
+    As the system actor ``system:alerts`` for the purpose *alerting*: the policy point is
+    asked before anything is read, and a refusal fails the task (nothing read or raised).
+    """
+    system_access_required(actor=ACTOR.id, purpose=SystemPurpose.ALERTING.value, scope=ALERT_SCOPE)
     persons = persons_of_items(item_ids)
     if not persons:
         return 0

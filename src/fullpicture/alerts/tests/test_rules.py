@@ -5,15 +5,17 @@ import csv
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from fullpicture.alerts.models import Alert, AlertKind, ConcernRule, Notice
 from fullpicture.alerts.rules import Evidence, RuleSpec, evaluate
 from fullpicture.alerts.services import concern_rules_run
+from fullpicture.alerts.tasks import rules_for_items
 from fullpicture.audit.services import Actor
 from fullpicture.partnerships.tests.factories import AgencyFactory
 from fullpicture.people.models import Household, Person
 from fullpicture.people.tests.factories import SourceRecordFactory
+from fullpicture.sharing.models import InformationItem
 from fullpicture.sharing.services import ITEM_COLUMNS, items_import
 
 D = dt.date
@@ -313,3 +315,23 @@ def test_a_person_in_no_household_is_a_family_of_one(world):
     halcon = Alert.objects.get(rule__slug="halcon-one-team")
     assert list(halcon.persons.values_list("pk", flat=True)) == [mother.pk]
     assert "about one person" in halcon.explanation
+
+
+def test_the_rules_ask_the_policy_point_and_stop_when_refused(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    from fullpicture.sharing import policy
+
+    _replay(world)
+    monkeypatch.delitem(policy.SYSTEM_ACCESS, ("system:alerts", "alerting", "item-metadata"))
+    with pytest.raises(policy.SystemAccessRefused, match="system:alerts"):
+        concern_rules_run()
+    with pytest.raises(CommandError, match="refused the sweep"):
+        call_command("alerts", "sweep")
+    with pytest.raises(policy.SystemAccessRefused, match="'alerting'"):
+        rules_for_items.call(list(InformationItem.objects.values_list("pk", flat=True)))
+    with django_capture_on_commit_callbacks(execute=True):  # the queued task fails alike
+        _feed("POLX", [("P2", "POLX-C", "offending", "2024-08-01")])
+    assert not Alert.objects.exists()
+    monkeypatch.undo()
+    assert concern_rules_run().raised == 2

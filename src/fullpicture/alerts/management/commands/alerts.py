@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from fullpicture.alerts.services import alerts_export, concern_rules_run
 from fullpicture.audit.services import Actor
 from fullpicture.core.progress import progress_bar
+from fullpicture.sharing.policy import SystemAccessRefused
 
 
 class Command(BaseCommand):
@@ -24,8 +25,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "sweep":
-            with progress_bar("Families") as progress:
-                summary = concern_rules_run(progress=progress)
+            try:
+                with progress_bar("Families") as progress:
+                    summary = concern_rules_run(progress=progress)
+            except SystemAccessRefused as refused:
+                raise CommandError(f"The policy point refused the sweep: {refused}") from None
             self.stdout.write(
                 f"{summary.families} families: {summary.raised} alerts raised, "
                 f"{summary.updated} updated."
