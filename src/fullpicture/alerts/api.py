@@ -3,8 +3,10 @@ and JSON (``/api/alerts/point-of-care``). Parse, call one service or selector, r
 
 Authentication: the session, or a token through the authenticators named in
 ``FULLPICTURE_API_AUTHENTICATORS`` (dotted paths to ``callable(request) ->
-Practitioner | None``; the API app's per-agency token check plugs in here without
-this app importing upward). No practitioner: 401, recorded in the ledger.
+Practitioner | None``, or to a class whose instances are). The settings name the API
+app's per-agency token check (``fullpicture.api.api.TokenAuth``): it plugs in here by
+name, so this app never imports the API app, which sits above it. No practitioner
+(no session, an unknown or revoked token): 401, recorded in the ledger.
 """
 
 from __future__ import annotations
@@ -34,12 +36,14 @@ from fullpicture.partnerships.models import AgencyType, Practitioner
 
 
 def _authenticators() -> list[Callable[[HttpRequest], Practitioner | None]]:
+    """The settings' authenticators: a dotted path to a ``callable(request)``, or to a
+    class whose instances are one (the API app's ``TokenAuth``, a django-ninja bearer
+    check that answers the token's principal). A path that does not import is an error:
+    a misnamed authenticator would otherwise turn every token away without a word."""
     found = []
     for dotted in getattr(settings, "FULLPICTURE_API_AUTHENTICATORS", []):
-        try:
-            found.append(import_string(dotted))
-        except ImportError:
-            continue
+        check = import_string(dotted)
+        found.append(check() if isinstance(check, type) else check)
     return found
 
 

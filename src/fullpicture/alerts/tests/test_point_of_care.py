@@ -1,10 +1,12 @@
 """The point-of-care check through FHIR, JSON and the page: shape, access, notices, audit."""
 
 import datetime as dt
+import io
 import json
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.operationoutcome import OperationOutcome
@@ -127,14 +129,38 @@ def test_an_unauthenticated_check_gets_401_and_is_recorded(client, world):
     assert client.get("/api/alerts/point-of-care?nhs_number=" + NHS).status_code == 401
 
 
-def test_a_token_authenticator_from_settings_is_used(client, world, settings):
-    settings.FULLPICTURE_API_AUTHENTICATORS = [
-        "fullpicture.alerts.tests.token_auth.practitioner_from_token"
-    ]
+def test_an_api_token_checks_at_the_point_of_care_until_revoked(client, world):
+    """The settings' default authenticator is the API app's real token check: a token
+    issued to the hospital's system (by the API app's own command: alerts never imports
+    it) gets the Bundle, the access is the hospital's; revoked, it gets 401, recorded."""
     _flag(world)
-    response = client.get(CARE_TEAM + NHS, HTTP_AUTHORIZATION="Bearer clinician")
-    assert _bundle(response)["total"] == 1
-    assert client.get(CARE_TEAM + NHS, HTTP_AUTHORIZATION="Bearer wrong").status_code == 401
+    out = io.StringIO()
+    call_command(
+        "api-token", "create", "--agency", world.hospital.code, "--name", "ED system", stdout=out
+    )
+    secret = out.getvalue().strip()
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {secret}", "HTTP_X_CARE_SETTING": "ae"}
+    bundle = _bundle(client.get(CARE_TEAM + NHS, **bearer))
+    assert bundle["total"] == 1
+    access = PointOfCareAccess.objects.get()
+    assert (access.agency_id, access.setting) == (world.hospital.pk, "ae")
+    json_check = client.get("/api/alerts/point-of-care?nhs_number=" + NHS, **bearer)
+    assert json_check.status_code == 200
+    event = LedgerEvent.objects.filter(object_type="point_of_care_check", action="view").last()
+    assert event is not None
+    assert event.actor_id.startswith("system:api-token:")  # the ledger names the token
+    assert secret not in json.dumps(event.details)
+
+    call_command("api-token", "revoke", secret.partition(".")[0], stdout=io.StringIO())
+    denied = LedgerEvent.objects.filter(action="denied", object_type="point_of_care_check")
+    before = denied.count()
+    refused = client.get(CARE_TEAM + NHS, **bearer)
+    assert refused.status_code == 401
+    OperationOutcome.model_validate(json.loads(refused.content))
+    assert denied.count() == before + 1
+    assert PointOfCareAccess.objects.count() == 2  # nothing recorded for the refused check
+    wrong = client.get(CARE_TEAM + NHS, HTTP_AUTHORIZATION="Bearer fp_00000000.not-a-token")
+    assert wrong.status_code == 401
 
 
 def test_a_teacher_may_not_check(client, world):

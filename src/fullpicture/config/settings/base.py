@@ -207,6 +207,7 @@ FULLPICTURE_HOME = HOME
 FULLPICTURE_MODEL_DIR = HOME / "linkage"
 # How long break-glass access lasts (docs/decisions/0004).
 FULLPICTURE_BREAK_GLASS_HOURS = env.int("FULLPICTURE_BREAK_GLASS_HOURS", default=24)
+FULLPICTURE_API_AUTHENTICATORS = ["fullpicture.api.api.TokenAuth"]  # tokens at the point of care
 
 # Personal data never goes to logs: loggers carry ids and event kinds only.
 LOGGING = {
