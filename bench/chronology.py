@@ -66,7 +66,7 @@ ORDER BY i.occurred_at, i.id
 """
 
 # Every column the policy side's query reads (sharing.selectors.visible_item_rows_about),
-# the persons each item is about among the household's included.
+# the persons each item is about among the household's included, joined the same way.
 RAW_SQL_SAME_COLUMNS = """
 SELECT i.id, i.occurred_at, i.recorded_at, i.summary, i.detail, i.sensitivity,
        i.source_description, i.protect_source, i.source_agency_id, a.code, a.name,
@@ -78,7 +78,7 @@ FROM (
     WHERE l.person_id IN ({placeholders})
     GROUP BY l.informationitem_id
 ) m
-JOIN sharing_informationitem i ON i.id = m.item_id
+{items}
 JOIN partnerships_agency a ON a.id = i.source_agency_id
 JOIN vocabulary_concerncategory c ON c.id = i.category_id
 LEFT JOIN partnerships_practitioner u ON u.id = i.recorded_by_id
@@ -230,7 +230,16 @@ def main() -> None:
             if connection.vendor == "postgresql"
             else "GROUP_CONCAT(l.person_id)"
         )
-        same_sql = RAW_SQL_SAME_COLUMNS.format(aggregate=aggregate, placeholders=placeholders)
+        # the same join as the policy side's query (a lateral primary-key lookup on PostgreSQL)
+        items = (
+            "JOIN LATERAL (SELECT * FROM sharing_informationitem x WHERE x.id = m.item_id "
+            "OFFSET 0) i ON TRUE"
+            if connection.vendor == "postgresql"
+            else "JOIN sharing_informationitem i ON i.id = m.item_id"
+        )
+        same_sql = RAW_SQL_SAME_COLUMNS.format(
+            aggregate=aggregate, placeholders=placeholders, items=items
+        )
 
         def through_policy() -> object:
             return chronology_for_household(

@@ -145,9 +145,16 @@ def _chronology_sql_build(db: BaseDatabaseWrapper, where: str, persons: int) -> 
     if db.vendor == "postgresql":
         occurred, recorded = f"{item}.occurred_at", f"{item}.recorded_at"
         person_ids = "ARRAY_AGG(fp_link.person_id)"
+        # PostgreSQL misjudges the policy filter's cost and would weigh it over every item
+        # (a sequential scan, about 50 ms at 100,000 items) before joining the few hundred
+        # about the persons; a lateral lookup by primary key (OFFSET 0 keeps the planner
+        # from flattening it) weighs it only over those (about 8 ms).
+        lookup = f"SELECT * FROM {item} WHERE {item}.id = fp_about.item_id OFFSET 0"  # noqa: S608
+        items = f"INNER JOIN LATERAL ({lookup}) {item} ON TRUE"
     else:
         occurred, recorded = f"{item}.occurred_at || '+00:00'", f"{item}.recorded_at || '+00:00'"
         person_ids = "GROUP_CONCAT(fp_link.person_id)"
+        items = f"INNER JOIN {item} ON {item}.id = fp_about.item_id"
     placeholders = ", ".join(["%s"] * persons)
     # S608: table names are the models' own, quoted; ``where`` is Django's compilation of
     # the policy's Q (item_where_for); every value stays a parameter.
@@ -164,7 +171,7 @@ FROM (
     WHERE fp_link.person_id IN ({placeholders})
     GROUP BY fp_link.informationitem_id
 ) fp_about
-INNER JOIN {item} ON {item}.id = fp_about.item_id
+{items}
 INNER JOIN {agency} ON {agency}.id = {item}.source_agency_id
 INNER JOIN {category} ON {category}.id = {item}.category_id
 LEFT OUTER JOIN {recorder} ON {recorder}.id = {item}.recorded_by_id
