@@ -592,11 +592,12 @@ def record_filter_for(ctx: PolicyContext) -> Q:
 
 LEARNING_REVIEW_ACTOR = "system:learning-review"
 REVIEW_GRANT_SCOPE = "review-grant"
+# Local child safeguarding practice reviews and the information for them (Children Act
+# 2004 ss16F, 16H); safeguarding adults reviews and the supply of information (Care Act
+# 2014 ss44, 45). Short enough for the ledger's legal basis column (128).
 REVIEW_GRANT_BASIS = (
-    "Children Act 2004 ss16F and 16H (local child safeguarding practice reviews and the "
-    "information for them); Care Act 2014 ss44 and 45 (safeguarding adults reviews); "
-    "UK GDPR Art 6(1)(e) public task, Art 9(2)(g) substantial public interest; "
-    "DPA 2018 Sch 1 paras 6 and 18"
+    "Children Act 2004 ss16F, 16H; Care Act 2014 ss44, 45; UK GDPR Art 6(1)(e), Art 9(2)(g); "
+    "DPA 2018 Sch 1 paras 6, 18"
 )
 
 

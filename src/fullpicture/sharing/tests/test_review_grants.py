@@ -120,6 +120,7 @@ def test_each_read_through_the_grant_is_in_the_ledger_with_ids_only(family):
         "review_grant": str(grant.pk),
     }
     assert event.legal_basis == REVIEW_GRANT_BASIS
+    assert len(REVIEW_GRANT_BASIS) <= (LedgerEvent._meta.get_field("legal_basis").max_length or 0)
     assert "Concern" not in str(event.details)
 
 
