@@ -13,10 +13,21 @@ the chain keeps verifying afterwards.
 Which schedule applies to an agency's record of a person: looked-after (a looked-after
 flag, ever) before child protection (a child protection plan, ever) before child (under
 18 when recorded) before adult. Meetings are disposed of whole, by their date.
+
+Information items are part of the owning agency's records of the people they are about
+(their subject records; else that agency's records of their persons): under the
+``information_item`` schedule (clock "with its subjects") an item is due when the longest
+of those records' schedules has run, judged from the item's own date where a schedule
+counts years after the record, plus the schedule's years. A subject record already
+disposed of no longer holds its items back; a subject whose schedule cannot be worked out
+(no date of birth) keeps them. Only the sharing app touches items: the sweep reads their
+ids and dates and disposes of them through ``sharing.services`` as ``system:retention``,
+which asks the policy point first (docs/decisions/0055-retention-of-items.md).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,9 +48,19 @@ from fullpicture.governance.models import (
 )
 from fullpicture.meetings.models import Meeting
 from fullpicture.people.models import SourceRecord
+from fullpicture.sharing.policy import SystemPurpose, system_access_required
+from fullpicture.sharing.services import (
+    ItemDisposalOrder,
+    ItemRetentionFacts,
+    items_dispose,
+    items_retention_facts,
+)
 
 SOURCE_RECORD = "source_record"
 MEETING = "meeting"
+INFORMATION_ITEM = "information_item"
+RECORD_TYPES = (SOURCE_RECORD, MEETING, INFORMATION_ITEM)
+ACTOR = Actor.system("retention")
 PERSONAL_FIELDS = (
     "given_name",
     "family_name",
@@ -65,6 +86,7 @@ class Due:
     due_on: dt.date
     disposal: str
     hold: str = ""  # the legal hold's reason, if one stops it
+    follows: str = ""  # for an item: the kind of record whose schedule made it due
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
@@ -99,7 +121,55 @@ def _kind_for(record: SourceRecord, flagged: dict[int, set[str]]) -> str | None:
     return RecordKind.ADULT
 
 
-def retention_due(*, today: dt.date | None = None) -> list[Due]:
+@dataclass(frozen=True)
+class _RecordFacts:
+    kind: str | None
+    date_of_birth: dt.date | None
+    agency_id: int
+    person_id: int | None
+
+
+def _item_due(
+    item: ItemRetentionFacts,
+    *,
+    schedule: RetentionSchedule,
+    schedules: dict[str, RetentionSchedule],
+    records: dict[int, _RecordFacts],
+    by_agency_person: dict[tuple[int, int], list[int]],
+    disposed: dict[int, tuple[str, dt.date]],
+) -> tuple[dt.date, str] | None:
+    """When an item falls due, and the kind of record that decides it (None: never)."""
+    recorded_on = timezone.localdate(item.recorded_at)
+    if schedule.clock == Clock.AFTER_RECORD:
+        return _add_years(recorded_on, schedule.years), RecordKind.INFORMATION_ITEM
+    if schedule.clock != Clock.WITH_SUBJECTS:
+        return None  # "until a birthday" has no meaning for an item on its own
+    record_ids = list(item.record_ids) or [
+        r for p in item.person_ids for r in by_agency_person.get((item.agency_id, p), [])
+    ]
+    found: list[tuple[dt.date, str]] = []
+    for record_id in record_ids:
+        if record_id in disposed:  # already disposed of: it no longer holds the item back
+            kind, done_on = disposed[record_id]
+            found.append((done_on, kind))
+            continue
+        facts = records.get(record_id)
+        subject = schedules.get(facts.kind or "") if facts else None
+        if facts is None or subject is None:
+            return None  # a subject whose retention is unknown keeps the item
+        if subject.clock == Clock.BIRTHDAY:
+            if facts.date_of_birth is None:
+                return None
+            found.append((_add_years(facts.date_of_birth, subject.years), subject.record_kind))
+        else:
+            found.append((_add_years(recorded_on, subject.years), subject.record_kind))
+    if not found:
+        return None
+    last, kind = max(found)
+    return _add_years(last, schedule.years), kind
+
+
+def retention_due(*, today: dt.date | None = None, actor: Actor = ACTOR) -> list[Due]:
     """Every record whose retention has run out (including held ones, marked)."""
     today = today or timezone.localdate()
     schedules = {s.record_kind: s for s in RetentionSchedule.objects.filter(active=True)}
@@ -111,10 +181,17 @@ def retention_due(*, today: dt.date | None = None) -> list[Due]:
     ):
         flagged.setdefault(person_id, set()).add(flag_type)
     due: list[Due] = []
+    records: dict[int, _RecordFacts] = {}
+    by_agency_person: dict[tuple[int, int], list[int]] = {}
     for record in SourceRecord.objects.order_by("pk").iterator(chunk_size=2000):
         if (SOURCE_RECORD, str(record.pk)) in done:
             continue
         kind = _kind_for(record, flagged)
+        records[record.pk] = _RecordFacts(
+            kind, record.date_of_birth, record.agency_id, record.person_id
+        )
+        if record.person_id is not None:
+            by_agency_person.setdefault((record.agency_id, record.person_id), []).append(record.pk)
         schedule = schedules.get(kind or "")
         if schedule is None:
             continue
@@ -164,6 +241,51 @@ def retention_due(*, today: dt.date | None = None) -> list[Due]:
                     hold,
                 )
             )
+    item_schedule = schedules.get(RecordKind.INFORMATION_ITEM)
+    if item_schedule is not None:
+        disposed = {
+            int(record_id): (kind, timezone.localdate(done_at))
+            for record_id, kind, done_at in RetentionDisposal.objects.filter(
+                record_type=SOURCE_RECORD
+            ).values_list("record_id", "record_kind", "done_at")
+        }
+        for item in items_retention_facts(actor=actor):
+            if (INFORMATION_ITEM, str(item.item_id)) in done:
+                continue
+            found = _item_due(
+                item,
+                schedule=item_schedule,
+                schedules=schedules,
+                records=records,
+                by_agency_person=by_agency_person,
+                disposed=disposed,
+            )
+            if found is None or found[0] > today:
+                continue
+            hold = (
+                held_records.get((INFORMATION_ITEM, str(item.item_id)))
+                or next(
+                    (
+                        held_records[(SOURCE_RECORD, str(r))]
+                        for r in item.record_ids
+                        if (SOURCE_RECORD, str(r)) in held_records
+                    ),
+                    "",
+                )
+                or next((held_persons[p] for p in item.person_ids if p in held_persons), "")
+            )
+            due.append(
+                Due(
+                    RecordKind.INFORMATION_ITEM,
+                    INFORMATION_ITEM,
+                    item.item_id,
+                    item.person_ids[0] if item.person_ids else None,
+                    found[0],
+                    item_schedule.disposal,
+                    hold,
+                    follows=found[1],
+                )
+            )
     return due
 
 
@@ -174,6 +296,9 @@ class SweepResult:
     disposed: Counter[str] = field(default_factory=Counter)
     skipped: list[Due] = field(default_factory=list)
     ledger_seq: int | None = None
+    # items the schedule said to erase that another record (a front-door contact) still
+    # refers to: anonymised instead
+    items_kept_anonymised: list[int] = field(default_factory=list)
 
     @property
     def messages(self) -> list[str]:
@@ -208,9 +333,11 @@ def retention_sweep(
     """Report what is due; with ``apply``, dispose of it (held records skipped). Atomic.
 
     ``only=(record_type, id)`` sweeps one record: refused if it is under legal hold or
-    not due, and then nothing changes.
+    not due, and then nothing changes. Only ``system:retention`` may sweep: it asks the
+    policy point first (``SystemAccessRefused`` otherwise).
     """
-    due = retention_due(today=today)
+    system_access_required(actor=actor.id, purpose=SystemPurpose.RETENTION, scope="retention")
+    due = retention_due(today=today, actor=actor)
     if only is not None:
         record_type, record_id = only
         due = [d for d in due if d.record_type == record_type and d.record_id == record_id]
@@ -229,10 +356,23 @@ def retention_sweep(
     if not apply:
         return result
     todo = [d for d in due if not d.hold]
+    items = [d for d in todo if d.record_type == INFORMATION_ITEM]
     with transaction.atomic():
         for d in todo:
-            _dispose(d)
+            if d.record_type != INFORMATION_ITEM:
+                _dispose(d)
             result.disposed[d.record_kind] += 1
+        if items:
+            done = items_dispose(
+                actor=actor,
+                orders=[ItemDisposalOrder(d.record_id, d.disposal, kind=d.follows) for d in items],
+            )
+            result.items_kept_anonymised = done.anonymised_instead
+            actual = {i: Disposal.ERASE for i in done.erased} | {
+                i: Disposal.ANONYMISE for i in done.anonymised
+            }
+            items = [dataclasses.replace(d, disposal=actual[d.record_id]) for d in items]
+            todo = [d for d in todo if d.record_type != INFORMATION_ITEM] + items
         event = ledger_record(
             actor=actor,
             action=Action.UPDATE,
