@@ -22,10 +22,10 @@ class LegalHoldAdmin(admin.ModelAdmin):
 
 @admin.register(LearningReview)
 class LearningReviewAdmin(admin.ModelAdmin):
-    list_display = ("pk", "person", "household", "period_from", "period_to", "status")
+    list_display = ("pk", "person", "household", "period_from", "period_to", "status", "grant")
     list_filter = ("status",)
     raw_id_fields = ("person", "household")
-    readonly_fields = ("requested_at", "approved_by", "decided_at", "status")
+    readonly_fields = ("requested_at", "approved_by", "decided_at", "status", "grant", "closed_at")
 
 
 @admin.register(RetentionDisposal)

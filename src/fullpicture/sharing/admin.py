@@ -1,7 +1,8 @@
 """Django admin for agreements (the IG lead's pages are the everyday way in).
 
 Items themselves are deliberately not in the admin: every read of an item goes
-through the policy point. Decisions and break-glass grants are read-only here.
+through the policy point. Decisions, break-glass grants and review grants are read-only
+here (a review grant is made and ended only by approving and closing a learning review).
 """
 
 from __future__ import annotations
@@ -11,7 +12,13 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from fullpicture.sharing.models import Agreement, AgreementParty, BreakGlassGrant, ItemDecision
+from fullpicture.sharing.models import (
+    Agreement,
+    AgreementParty,
+    BreakGlassGrant,
+    ItemDecision,
+    ReviewGrant,
+)
 
 
 class AgreementPartyInline(admin.TabularInline):
@@ -66,3 +73,20 @@ class BreakGlassGrantAdmin(ReadOnlyAdmin):
         "review",
     ]
     list_filter = ["review", "purpose"]
+
+
+@admin.register(ReviewGrant)
+class ReviewGrantAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "review_ref",
+        "granted_to",
+        "approved_by",
+        "period_from",
+        "period_to",
+        "created_at",
+        "expires_at",
+        "ended_at",
+    ]
+    list_filter = ["granted_to", "end_reason"]
+    exclude = ["persons"]  # ids only in lists; the review names its scope
