@@ -27,6 +27,7 @@ import datetime as dt
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from django.utils import timezone
@@ -204,7 +205,7 @@ def group_same_events(
     kept per category, earliest first: those a later item is beyond the window of are
     dropped from the front (items come in time order), and the rest are asked in turn.
     """
-    ordered = sorted(items, key=_in_time_order)
+    ordered = sorted(items, key=attrgetter("occurred_at", "pk"))
     entries: list[ChronologyEntry] = []
     # per category: open entries as (first item's time, its agencies, the entry)
     open_by_category: dict[int, deque[tuple[dt.datetime, set[int], ChronologyEntry]]] = {}
@@ -231,10 +232,6 @@ def group_same_events(
     return entries
 
 
-def _in_time_order(item: ChronologyItem) -> tuple[dt.datetime, int]:
-    return item.occurred_at, item.pk
-
-
 def _aware(value: Any) -> dt.datetime:
     """A datetime as ``visible_item_rows_about`` returns it: PostgreSQL gives aware
     datetimes; SQLite gives the UTC text Django stored, with ``+00:00`` appended."""
@@ -247,12 +244,6 @@ def _aware(value: Any) -> dt.datetime:
 
 
 _from_iso = dt.datetime.fromisoformat
-
-
-def _persons(value: Any) -> set[int]:
-    if isinstance(value, str):  # SQLite's GROUP_CONCAT
-        return set(map(int, value.split(",")))
-    return set(value)  # PostgreSQL's ARRAY_AGG
 
 
 @dataclass
@@ -281,7 +272,10 @@ def _visible_items_about(
     categories: dict[int, CategoryRef] = {}
     items: list[ChronologyItem] = []
     persons_of: dict[int, set[int]] = {}
-    aware = _aware
+    # SQLite gives the datetimes as UTC text (read in C by fromisoformat), PostgreSQL as
+    # aware datetimes; either way, anything else goes through ``_aware``.
+    text = bool(rows) and isinstance(rows[0][1], str)
+    from_iso = _from_iso
     for (
         pk,
         occurred_at,
@@ -313,6 +307,13 @@ def _visible_items_about(
             category = categories[category_id] = CategoryRef(
                 category_id, category_slug, category_name, category_order
             )
+        if text:
+            try:
+                occurred, recorded = from_iso(occurred_at), from_iso(recorded_at)
+            except ValueError:
+                occurred, recorded = _aware(occurred_at), _aware(recorded_at)
+        else:
+            occurred, recorded = _aware(occurred_at), _aware(recorded_at)
         # Protect the source: outside the owning agency, who it came from is not shown.
         redacted = bool(protect) and agency_id != viewer_agency_id
         if user_id is not None:
@@ -322,8 +323,8 @@ def _visible_items_about(
         items.append(
             ChronologyItem(
                 pk,
-                aware(occurred_at),
-                aware(recorded_at),
+                occurred,
+                recorded,
                 summary,
                 detail,
                 sensitivity,
@@ -334,7 +335,8 @@ def _visible_items_about(
                 label,
             )
         )
-        persons_of[pk] = _persons(about)
+        # GROUP_CONCAT's text on SQLite, ARRAY_AGG's list on PostgreSQL
+        persons_of[pk] = set(map(int, about.split(","))) if text else set(about)
     return _Visible(items, persons_of, agencies, categories)
 
 
