@@ -54,5 +54,8 @@ def governance_demo_load(*, say: Callable[[str], None] = lambda _m: None) -> Lea
                 person_id=person_id,
                 placed_by_id=lead.pk,
             )
-    say(f"Governance: learning review {review.pk} of the Walsh family approved by the IG lead.")
+    say(
+        f"Governance: learning review {review.pk} of the Walsh family approved by the IG lead; "
+        f"it reads every item about the family through review grant {review.grant_id}."
+    )
     return review

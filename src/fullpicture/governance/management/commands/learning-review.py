@@ -6,7 +6,9 @@ acts as the named system actor ``system:learning-review`` with the purpose
 ``learning_review``, and needs a learning review an information-governance lead has
 approved for that person (or ``--household ID``) covering the period. With
 ``--approved-by USERNAME`` (an IG lead) it requests and approves one first, recording
-both in the ledger. Without approval it is refused and nothing is read.
+both in the ledger. Without approval it is refused and nothing is read. Items are read
+through the review grant the approval created: every item about the people in scope,
+restricted ones included (docs/decisions/0054-review-grants.md).
 """
 
 from __future__ import annotations
