@@ -50,6 +50,31 @@ def dob_compatible(a: str, b: str) -> bool:
     return jellyfish.levenshtein_distance(a, b) <= 1 and abs(int(a[:4]) - int(b[:4])) <= 10
 
 
+def components(n: int, a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray:
+    """Connected components of ``n`` nodes joined by edges ``a[k]``-``b[k]``: each
+    node's label is the smallest node index in its component (min-label propagation
+    with pointer jumping, in numpy)."""
+    label = np.arange(n, dtype=np.int64)
+    if a is None or b is None or not len(a):
+        return label
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    while True:
+        la, lb = label[a], label[b]
+        m = np.minimum(la, lb)
+        new = label.copy()
+        np.minimum.at(new, la, m)
+        np.minimum.at(new, lb, m)
+        while True:  # pointer jumping: a label's own label, until stable
+            nxt = new[new]
+            if np.array_equal(nxt, new):
+                break
+            new = nxt
+        if np.array_equal(new, label):
+            return label
+        label = new
+
+
 def score_pairs(
     frame: pd.DataFrame,
     model: LinkageModel,
@@ -281,58 +306,116 @@ def link_batch(
     if progress:
         progress(2, total_steps)
     veto = pair_vetoes(pred, model)
-    li = pred["unique_id_l"].map(index).to_numpy()
-    ri = pred["unique_id_r"].map(index).to_numpy()
+    key_index = pd.Index(keys)
+    li = key_index.get_indexer(pred["unique_id_l"]).astype(np.int64)
+    ri = key_index.get_indexer(pred["unique_id_r"]).astype(np.int64)
     probs = pred["match_probability"].to_numpy()
     log.info("scored %d candidate pairs above the lower threshold", len(pred))
 
-    strong: list[tuple[float, int, int]] = []
-    review_edges: list[tuple[float, int, int]] = []
     # A pair the model says are two people (a veto of kind "block": different first
     # names, or a generation apart) may not end in one cluster through third records.
-    implied_cannot: list[tuple[int, int]] = []
-    for p, a, b, v in zip(probs.tolist(), li.tolist(), ri.tolist(), veto.tolist(), strict=True):
-        if v == "block":
-            implied_cannot.append((a, b))
-            continue
-        if p >= model.upper and v == "":
-            strong.append((p, a, b))
-        else:
-            review_edges.append((p, a, b))
-    strong.sort(key=lambda t: -t[0])
+    is_block = veto == "block"
+    is_strong = (probs >= model.upper) & (veto == "")
+    implied_cannot: list[tuple[int, int]] = list(
+        zip(li[is_block].tolist(), ri[is_block].tolist(), strict=True)
+    )
+    s_rows = np.flatnonzero(is_strong)
+    s_rows = s_rows[np.argsort(-probs[s_rows], kind="stable")]
+    r_rows = np.flatnonzero(~is_block & ~is_strong)
 
     # 2. Deterministic identifier edges.
-    id_edges: list[tuple[str, int, int]] = []
+    id_parts: list[tuple[str, np.ndarray, np.ndarray]] = []
     for col, method in _ID_METHODS:
         s = feats[col]
         present = s.notna().to_numpy()
         if not present.any():
             continue
-        sub = pd.DataFrame({"v": s[present].to_numpy(), "i": feats.index[present]})
+        sub = pd.DataFrame({"v": s[present].to_numpy(), "i": np.flatnonzero(present)})
         first = sub.groupby("v")["i"].transform("min").to_numpy()
-        for a, b in zip(first.tolist(), sub["i"].tolist(), strict=True):
-            if a != b:
-                id_edges.append((method, a, b))
+        other = sub["i"].to_numpy()
+        keep = first != other
+        id_parts.append((method, first[keep], other[keep]))
 
     guards = model.household_guards
-    own_ids: list[dict[str, str] | None] = [None] * n
-    for col in ("nhs", "upn", "pnc"):
-        s = feats[col]
-        for i, v in zip(
-            np.flatnonzero(s.notna().to_numpy()).tolist(), s.dropna().tolist(), strict=True
-        ):
-            d = own_ids[i]
-            if d is None:
-                d = own_ids[i] = {}
-            d[col] = v
     own_dob: list[str | None] = feats["dob"].tolist()
     manual_groups = [[index[k] for k in g if k in index] for g in must_link]
     cannot_pairs = [(index[a], index[b]) for a, b in cannot_link if a in index and b in index]
     anchors = [existing.get(k) for k in keys]
+
+    # Connected components of everything that can join records (identifier and strong
+    # edges, existing clusters, manual groups). A component whose records are all
+    # consistent with each other (no existing cluster or manual decision in it, one
+    # value of each identifier, dates of birth all compatible, no cannot-link pair
+    # inside) is exactly what the greedy pass below would build from its edges, so it
+    # is taken as it is; only the other components go through the greedy pass (their
+    # own edges, in the same order).
+    ea = [li[s_rows], *[part[1] for part in id_parts]]
+    eb = [ri[s_rows], *[part[2] for part in id_parts]]
+    anchored = np.array([a is not None for a in anchors], dtype=bool)
+    if anchored.any():
+        sub = pd.DataFrame({"c": [a for a in anchors if a is not None]})
+        sub["i"] = np.flatnonzero(anchored)
+        first = sub.groupby("c")["i"].transform("min").to_numpy()
+        ea.append(first)
+        eb.append(sub["i"].to_numpy())
+    manual_nodes = [x for g in manual_groups for x in g]
+    for g in manual_groups:
+        ea.append(np.full(len(g), g[0], dtype=np.int64) if g else np.empty(0, np.int64))
+        eb.append(np.asarray(g, dtype=np.int64))
+    comp = components(n, np.concatenate(ea) if ea else None, np.concatenate(eb) if eb else None)
+    slow = np.zeros(n, dtype=bool)  # indexed by component label
+    slow[comp[anchored]] = True
+    if manual_nodes:
+        slow[comp[np.asarray(manual_nodes, dtype=np.int64)]] = True
+    all_cannot = [*cannot_pairs, *implied_cannot]
+    if all_cannot:
+        ca, cb = (np.asarray(x, dtype=np.int64) for x in zip(*all_cannot, strict=True))
+        same = comp[ca] == comp[cb]
+        slow[comp[ca[same]]] = True
+    for col in ("nhs", "upn", "pnc"):
+        present = feats[col].notna().to_numpy()
+        if present.any():
+            codes = pd.factorize(feats[col].to_numpy()[present])[0]
+            sub = pd.DataFrame({"c": comp[present], "v": codes})
+            nun = sub.groupby("c")["v"].nunique()
+            slow[nun.index[nun.to_numpy() > 1].to_numpy()] = True
+    if guards:
+        present = feats["dob"].notna().to_numpy()
+        sub = pd.DataFrame({"c": comp[present], "v": feats["dob"].to_numpy()[present]})
+        sub = sub.drop_duplicates()
+        multi = sub[sub["c"].duplicated(keep=False)].sort_values("c", kind="stable")
+        by_comp: dict[int, list[str]] = {}
+        for c, d in zip(multi["c"].tolist(), multi["v"].tolist(), strict=True):
+            by_comp.setdefault(c, []).append(d)
+        for c, ds in by_comp.items():
+            if any(not dob_compatible(x, y) for k, x in enumerate(ds) for y in ds[k + 1 :]):
+                slow[c] = True
+    slow_node = slow[comp]
+    id_edges: list[tuple[str, int, int]] = []
+    for method, fa, fb in id_parts:
+        keep = slow_node[fa]
+        id_edges.extend(
+            (method, a, b) for a, b in zip(fa[keep].tolist(), fb[keep].tolist(), strict=True)
+        )
+    s_slow = s_rows[slow_node[li[s_rows]]]
+    # The greedy pass reads identifiers and cannot-links of its own records only.
+    own_ids: list[dict[str, str] | None] = [None] * n
+    for col in ("nhs", "upn", "pnc"):
+        present = feats[col].notna().to_numpy() & slow_node
+        vals = feats[col].to_numpy()[present].tolist()
+        for i, v in zip(np.flatnonzero(present).tolist(), vals, strict=True):
+            d = own_ids[i]
+            if d is None:
+                d = own_ids[i] = {}
+            d[col] = v
+    implied_cannot = [(a, b) for a, b in implied_cannot if slow_node[a] and slow_node[b]]
     own_cannot: dict[int, set[int]] = {}
     for a, b in [*cannot_pairs, *implied_cannot]:
         own_cannot.setdefault(a, set()).add(b)
         own_cannot.setdefault(b, set()).add(a)
+    strong = list(
+        zip(probs[s_slow].tolist(), li[s_slow].tolist(), ri[s_slow].tolist(), strict=True)
+    )
 
     def run(
         excluded: set[int],
@@ -432,51 +515,114 @@ def link_batch(
     if progress:
         progress(4, total_steps)
 
+    # The consistent components join as they are: root = smallest record index.
+    root = comp.copy()
+    slow_nodes = np.flatnonzero(slow_node)
+    root[slow_nodes] = [uf.find(int(i)) for i in slow_nodes.tolist()]
+    size = np.bincount(root, minlength=n)
+    how_prio = np.full(n, 99, dtype=np.int64)
+    how_p = np.full(n, np.nan)
+    for x, (method, p) in how.items():
+        how_prio[x] = _PRIORITY[method]
+        how_p[x] = np.nan if p is None else p
+    f_rows = s_rows[~slow_node[li[s_rows]]]
+    parts_x = [li[f_rows], ri[f_rows]]
+    parts_prio = [np.full(2 * len(f_rows), _PRIORITY[Method.SPLINK], dtype=np.int64)]
+    parts_p = [probs[f_rows], probs[f_rows]]
+    for method, fa, fb in id_parts:
+        keep = ~slow_node[fa]
+        parts_x += [fa[keep], fb[keep]]
+        parts_prio.append(np.full(2 * int(keep.sum()), _PRIORITY[method], dtype=np.int64))
+        parts_p += [np.ones(int(keep.sum())), np.ones(int(keep.sum()))]
+    hx = np.concatenate(parts_x)
+    if len(hx):
+        hd = pd.DataFrame(
+            {"x": hx, "prio": np.concatenate(parts_prio), "p": np.concatenate(parts_p)}
+        ).sort_values(["x", "prio", "p"], ascending=[True, True, False], kind="stable")
+        hd = hd.drop_duplicates("x")
+        hxs = hd["x"].to_numpy()
+        how_prio[hxs] = hd["prio"].to_numpy()
+        how_p[hxs] = hd["p"].to_numpy()
+    method_of = {v: k for k, v in _PRIORITY.items()}
+
     # 3. Review candidates for records that ended up on their own. Two people holding
     # different valid values of one identifier (two NHS numbers) are already known to
     # be two people: nothing for a reviewer to decide.
-    def ids_differ(ra: int, rb: int) -> bool:
-        ia, ib = uf.ids(ra), uf.ids(rb)
-        return bool(ia) and bool(ib) and any(ib.get(k, v) != v for k, v in ia.items())
-
-    best_review: dict[int, tuple[float, int]] = {}
-    for p, a, b in review_edges + [(p, a, b) for p, a, b in strong]:
-        ra, rb = uf.find(a), uf.find(b)
-        if ra == rb or ids_differ(ra, rb):
-            continue
-        for x, y in ((a, b), (b, a)):
-            if p > best_review.get(x, (-1.0, -1))[0]:
-                best_review[x] = (p, y)
+    root_ids: dict[str, np.ndarray] = {}
+    for col in ("nhs", "upn", "pnc"):
+        arr = np.full(n, None, dtype=object)
+        present = feats[col].notna().to_numpy() & ~slow_node
+        if present.any():
+            sub = pd.DataFrame({"r": root[present], "v": feats[col].to_numpy()[present]})
+            firsts = sub.drop_duplicates("r")
+            arr[firsts["r"].to_numpy()] = firsts["v"].to_numpy()
+        root_ids[col] = arr
+    for r in set(root[slow_nodes].tolist()):
+        for col, v in uf.ids(r).items():
+            root_ids[col][r] = v
+    cand = np.concatenate([r_rows, s_rows])
+    ca_, cb_, cp_ = li[cand], ri[cand], probs[cand]
+    ra, rb = root[ca_], root[cb_]
+    keep = ra != rb
+    for col in ("nhs", "upn", "pnc"):
+        va, vb = root_ids[col][ra], root_ids[col][rb]
+        keep &= ~((va != None) & (vb != None) & (va != vb))  # noqa: E711
+    order = np.arange(len(cand))
+    rd = pd.DataFrame(
+        {
+            "x": np.concatenate([ca_[keep], cb_[keep]]),
+            "y": np.concatenate([cb_[keep], ca_[keep]]),
+            "p": np.concatenate([cp_[keep], cp_[keep]]),
+            "o": np.concatenate([order[keep], order[keep]]),
+        }
+    ).sort_values(["x", "p", "o"], ascending=[True, False, True], kind="stable")
+    rd = rd.drop_duplicates("x")
+    best_review: dict[int, tuple[float, int]] = dict(
+        zip(rd["x"].tolist(), zip(rd["p"].tolist(), rd["y"].tolist(), strict=True), strict=True)
+    )
     for x, v in refused.items():
         if v[0] > best_review.get(x, (-1.0, -1))[0]:
             best_review[x] = v
-    best_any: dict[int, float] = {}
-    for p, a, b in zip(probs.tolist(), li.tolist(), ri.tolist(), strict=True):
-        for x in (a, b):
-            if p > best_any.get(x, -1.0):
-                best_any[x] = p
+    best_any_s = (
+        pd.DataFrame({"x": np.concatenate([li, ri]), "p": np.concatenate([probs, probs])})
+        .groupby("x")["p"]
+        .max()
+    )
+    best_any: dict[int, float] = dict(
+        zip(best_any_s.index.tolist(), best_any_s.tolist(), strict=True)
+    )
 
     # 4. Cluster ids and assignments.
-    roots = [uf.find(i) for i in range(n)]
-    root_id: dict[int, str] = {}
+    key_rank, key_sorted = pd.factorize(pd.Series(keys), sort=True)
+    kd = pd.DataFrame({"r": root, "k": key_rank}).groupby("r")["k"].min()
+    root_id: dict[int, str] = {
+        r: uf.anchor.get(r) or new_cluster_prefix + key_sorted[k]
+        for r, k in zip(kd.index.tolist(), kd.tolist(), strict=True)
+    }
+    out: list[Assignment] = []
+    roots = root.tolist()
+    sizes = size.tolist()
+    prios = how_prio.tolist()
+    hps = how_p.tolist()
     for i in range(n):
         r = roots[i]
-        a = uf.anchor.get(r)
-        if a is not None:
-            root_id[r] = a
-        elif r not in root_id or keys[i] < root_id[r][len(new_cluster_prefix) :]:
-            root_id[r] = new_cluster_prefix + keys[i]
-    out: list[Assignment] = []
-    for i in range(n):
-        cluster = root_id[roots[i]]
+        cluster = root_id[r]
         if not is_new[i]:
             if cluster != anchors[i]:
                 out.append(Assignment(keys[i], cluster, Outcome.LINKED, Method.MANUAL, None))
             continue
-        size = uf.size[roots[i]]
-        if size > 1 and i in how:
-            method, score = how[i]
-            out.append(Assignment(keys[i], cluster, Outcome.LINKED, method, score))
+        sz = sizes[r]
+        if sz > 1 and prios[i] != 99:
+            hp = hps[i]
+            out.append(
+                Assignment(
+                    keys[i],
+                    cluster,
+                    Outcome.LINKED,
+                    method_of[prios[i]],
+                    None if hp != hp else hp,
+                )
+            )
         elif i in best_review and (i in doubtful or best_review[i][0] >= model.lower):
             p, other = best_review[i]
             out.append(
@@ -484,7 +630,7 @@ def link_batch(
                     keys[i], cluster, Outcome.REVIEW, Method.REVIEW, p, review_with=keys[other]
                 )
             )
-        elif size > 1:  # joined through another record's edge only (e.g. via manual)
+        elif sz > 1:  # joined through another record's edge only (e.g. via manual)
             out.append(Assignment(keys[i], cluster, Outcome.LINKED, Method.SPLINK, None))
         else:
             out.append(
