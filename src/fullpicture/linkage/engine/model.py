@@ -243,7 +243,7 @@ class LinkageModel:
         records: Iterable[RecordIn] | pd.DataFrame,
         *,
         seed: int = 0,
-        u_max_pairs: float = 1.5e6,
+        u_max_pairs: float | None = None,
         em_max_pairs: float | None = 2e6,
         deterministic_recall: float = 0.8,
         household_guards: bool | str = "auto",
@@ -274,6 +274,10 @@ class LinkageModel:
         if max_train_records and n_full > max_train_records:
             frame = full.sample(max_train_records, random_state=seed)
         frame = frame.assign(id_label=id_labels(frame))
+        if u_max_pairs is None:
+            # A small file's pairs are cheap to sample, and 1 / (pairs sampled) is the
+            # floor of u: how much a level that only true matches reach can weigh.
+            u_max_pairs = 1e7 if len(frame) <= 20_000 else 1.5e6
         log.info("training linkage model on %d records", len(frame))
         self.predict_blocking = choose_blocking(full)
         settings = settings_dict([tuple(r) for r in self.predict_blocking])
@@ -320,9 +324,21 @@ class LinkageModel:
                     max_pairs=em_max_pairs if len(frame) > 200_000 else None,
                 )
                 tick()
+        # The prior first assumed the deterministic rule finds ``deterministic_recall``
+        # of the true matches; with m estimated, the model itself says what share of
+        # matches agree exactly on first name, surname and date of birth (and have all
+        # three), so the prior is estimated again with that recall.
+        recall = _rule_recall(linker.misc.save_model_to_json(), frame)
+        if recall is not None:
+            linker.training.estimate_probability_two_random_records_match(
+                [block_on("first_name", "surname", "dob")], recall=recall
+            )
         # A uniform sample of records keeps the share of matching pairs, so the prior
         # estimated on the sample holds for the full data as it is.
-        self.settings = smooth_parameters(linker.misc.save_model_to_json())
+        self.settings = smooth_parameters(
+            correct_u_for_matches(linker.misc.save_model_to_json()),
+            u_floor=min(U_FLOOR, 1.0 / u_max_pairs),
+        )
         linker, _db = make_linker(frame.iloc[:2], self.settings)
         self.tf_tables = {}
         for col in TF_COLUMNS:
@@ -564,21 +580,69 @@ def _labelled_pairs(frame: pd.DataFrame) -> int:
     return int((counts * (counts - 1) // 2).sum())
 
 
-def smooth_parameters(settings: dict[str, Any]) -> dict[str, Any]:
+RULE_COMPARISONS = ("first_name", "surname", "dob")
+
+
+def _rule_recall(settings: dict[str, Any], frame: pd.DataFrame) -> float | None:
+    """Share of true matches that the deterministic rule (first name, surname and date
+    of birth all present and equal) finds, under the model's own assumption that
+    comparisons are independent given a match: the product over the three of
+    P(both present) * m(exact)."""
+    recall = 1.0
+    by_name = {c["output_column_name"]: c for c in settings["comparisons"]}
+    for name in RULE_COMPARISONS:
+        levels = by_name[name]["comparison_levels"]
+        exact = next((lv for lv in levels if lv.get("label_for_charts") == "exact"), None)
+        m = exact.get("m_probability") if exact else None
+        if not isinstance(m, int | float):
+            return None
+        present = float(frame[name].notna().mean())
+        recall *= present * present * float(m)
+    return min(max(recall, 0.05), 1.0)
+
+
+def correct_u_for_matches(settings: dict[str, Any]) -> dict[str, Any]:
+    """Take the true matches out of u.
+
+    u is estimated from random pairs, and a random pair matches with probability
+    lambda (the prior), so what was measured is lambda * m + (1 - lambda) * u. Where
+    matches are rare among all pairs (a million records) the difference is nil; in a
+    small file where most records have a duplicate (lambda ~ 1e-4), a level that only
+    matches reach (the same full address and postcode) was measured at about lambda * m
+    and so weighed far less than its evidence. The floor is applied afterwards.
+    """
+    lam = float(settings["probability_two_random_records_match"])
+    for comp in settings["comparisons"]:
+        for lv in comp["comparison_levels"]:
+            m, u = lv.get("m_probability"), lv.get("u_probability")
+            if lv.get("is_null_level") or not isinstance(m, int | float):
+                continue
+            if isinstance(u, int | float):
+                lv["u_probability"] = max((float(u) - lam * float(m)) / (1.0 - lam), 0.0)
+    return settings
+
+
+def smooth_parameters(settings: dict[str, Any], *, u_floor: float = U_FLOOR) -> dict[str, Any]:
     """Keep every level's m and u away from zero: an agreement level a true match has
     not shown in training is rare, not impossible (and the reverse for u)."""
     for comp in settings["comparisons"]:
         levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
-        ms = []
+        ms: list[float] = []
+        seen_in_matches: list[bool] = []
         for lv in levels:
             m = lv.get("m_probability")
-            ms.append(max(float(m), M_FLOOR) if isinstance(m, int | float) else M_FLOOR)
+            mf = float(m) if isinstance(m, int | float) else 0.0
+            seen_in_matches.append(mf >= M_FLOOR)
+            ms.append(max(mf, M_FLOOR))
         total = sum(ms)
-        for lv, m in zip(levels, ms, strict=True):
+        for lv, m, observed in zip(levels, ms, seen_in_matches, strict=True):
             lv["m_probability"] = m / total
             u = lv.get("u_probability")
+            # A level no true match showed has only floors for evidence: keep it from
+            # weighing more than log2(M_FLOOR / U_FLOOR).
+            floor = u_floor if observed else max(u_floor, U_FLOOR)
             lv["u_probability"] = (
-                max(float(u), U_FLOOR) if isinstance(u, int | float) else U_UNOBSERVED
+                max(float(u), floor) if isinstance(u, int | float) else U_UNOBSERVED
             )
         us = sum(lv["u_probability"] for lv in levels)
         for lv in levels:

@@ -19,6 +19,7 @@ Pred = Callable[[FeatureRow, FeatureRow], bool]
 
 _jw = jellyfish.jaro_winkler_similarity
 _lev = jellyfish.levenshtein_distance
+_dl = jellyfish.damerau_levenshtein_distance
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,14 @@ FIRST_NAME = Comparison(
                 or _in_tokens(_g(y, "first_name"), _g(x, "middle"))
             ),
         ),
+        Level(
+            "one name in the other field",
+            "first_name_l = surname_r OR surname_l = first_name_r",
+            lambda x, y: (
+                _eq(_g(x, "first_name"), _g(y, "surname"))
+                or _eq(_g(x, "surname"), _g(y, "first_name"))
+            ),
+        ),
         _jw_level("first_name", 0.75, "jaro-winkler >= 0.75"),
         _else(),
     ),
@@ -264,6 +273,18 @@ def _loc_null(x: FeatureRow, y: FeatureRow) -> bool:
     )
 
 
+def _pc_one_out(x: FeatureRow, y: FeatureRow) -> bool:
+    a, b = _g(x, "postcode"), _g(y, "postcode")
+    return a is not None and b is not None and _dl(a, b) <= 1
+
+
+_PC_ONE_OUT = "damerau_levenshtein(postcode_l, postcode_r) <= 1"
+
+# Postcode and address are one comparison (they are not independent evidence), with
+# levels for the combinations a careful reader would weigh differently: each has its
+# own m and u, so agreeing on postcode, house number and street (which random pairs
+# outside a household all but never do) can carry far more weight than agreeing on
+# the postcode alone, and a postcode keyed one character out still counts.
 LOCATION = Comparison(
     "location",
     (
@@ -275,7 +296,7 @@ LOCATION = Comparison(
             is_null=True,
         ),
         Level(
-            "same address and postcode",
+            "same postcode, house number and street",
             "postcode_l = postcode_r AND addr_key_l = addr_key_r",
             lambda x, y: (
                 _eq(_g(x, "postcode"), _g(y, "postcode"))
@@ -289,6 +310,24 @@ LOCATION = Comparison(
                 _eq(_g(x, "postcode"), _g(y, "postcode"))
                 and _jw_ge(_g(x, "address"), _g(y, "address"), 0.88)
             ),
+        ),
+        Level(
+            "same postcode and house number",
+            "postcode_l = postcode_r AND house_no_l = house_no_r",
+            lambda x, y: (
+                _eq(_g(x, "postcode"), _g(y, "postcode"))
+                and _eq(_g(x, "house_no"), _g(y, "house_no"))
+            ),
+        ),
+        Level(
+            "postcode one character out, same house number and street",
+            f"{_PC_ONE_OUT} AND addr_key_l = addr_key_r",
+            lambda x, y: _pc_one_out(x, y) and _eq(_g(x, "addr_key"), _g(y, "addr_key")),
+        ),
+        Level(
+            "postcode one character out, similar address",
+            f"{_PC_ONE_OUT} AND jaro_winkler_similarity(address_l, address_r) >= 0.88",
+            lambda x, y: _pc_one_out(x, y) and _jw_ge(_g(x, "address"), _g(y, "address"), 0.88),
         ),
         Level(
             "same address, postcode differs or missing",
@@ -345,6 +384,9 @@ PREDICT_BLOCKING: tuple[tuple[str, ...], ...] = (
     ("first_name", "surname", "pc_district"),
     ("dob",),
     ("postcode",),
+    ("addr_key",),
+    ("first_name", "house_no"),
+    ("surname", "house_no"),
 )
 
 # A rule is used only if it generates at most this many pairs per record (or
@@ -368,6 +410,7 @@ VETOES: dict[str, dict[str, str]] = {
         "else": "block",
         "jaro-winkler >= 0.75": "review",
         "other given name": "review",
+        "one name in the other field": "review",
     },
     "dob": {"different generation": "block", "different, within 10 years": "review"},
 }
