@@ -53,6 +53,7 @@ from fullpicture.alerts.rules import (
     relevant,
     spec_key,
 )
+from fullpicture.alerts.rules import finding as found
 from fullpicture.alerts.selectors import PointOfCareAnswer
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import Actor, EventSpec, ledger_record, ledger_record_many
@@ -62,6 +63,7 @@ from fullpicture.linkage.services import RECORD_COLUMNS, records_import, records
 from fullpicture.partnerships.models import Agency, AgencyType, Partnership, Practitioner
 from fullpicture.people.models import SourceRecord
 from fullpicture.sharing.policy import SystemPurpose, system_access_required
+from fullpicture.vocabulary.models import ConcernCategory
 
 log = logging.getLogger(__name__)
 ACTOR = Actor.system("alerts")
@@ -575,17 +577,36 @@ class SweepSummary:
 class _Rule:
     row: ConcernRule
     spec: RuleSpec
-    key: str  # rules.spec_key: what of the row decides findings and explanations
+    category_ids: frozenset[int] | None  # the criteria as the sweep reads them
+    key: int  # rules.spec_key: what of the row (and the names) decides findings
     open: dict[int, int]  # person id -> id of the rule's open alert that names them
     fingerprints: dict[int, str]  # open alert id -> its fingerprint
 
 
-def _rules(person_ids: set[int] | None) -> list[_Rule]:
+@dataclass(frozen=True)
+class _Names:
+    agencies: dict[int, str]  # agency id -> code
+    categories: dict[int, str]  # category id -> slug
+
+    def text(self) -> str:
+        return f"{sorted(self.agencies.items())}{sorted(self.categories.items())}"
+
+
+def _names() -> _Names:
+    return _Names(
+        agencies=dict(Agency.objects.values_list("pk", "code")),
+        categories=dict(ConcernCategory.objects.values_list("pk", "slug")),
+    )
+
+
+def _rules(person_ids: set[int] | None, names: _Names) -> list[_Rule]:
     """The active rules, each with its open alerts (those naming these persons, or all)."""
     out = []
     through = Alert.persons.through
+    names_text = names.text()
     for rule in ConcernRule.objects.filter(active=True).prefetch_related("categories"):
-        slugs = frozenset(c.slug for c in rule.categories.all())
+        categories = list(rule.categories.all())
+        slugs = frozenset(c.slug for c in categories)
         spec = RuleSpec(
             slug=rule.slug,
             criteria=slugs or None,
@@ -602,7 +623,10 @@ def _rules(person_ids: set[int] | None) -> list[_Rule]:
             _Rule(
                 row=rule,
                 spec=spec,
-                key=spec_key(spec, name=rule.name, partnership_id=rule.partnership_id),
+                category_ids=frozenset(c.pk for c in categories) or None,
+                key=spec_key(
+                    spec, name=rule.name, partnership_id=rule.partnership_id, names=names_text
+                ),
                 open={p: a for a, p in links.values_list("alert_id", "person_id")},
                 fingerprints=dict(alerts.values_list("pk", "fingerprint")),
             )
@@ -656,18 +680,20 @@ def concern_rules_run(
     wanted = None if person_ids is None else set(person_ids)
     summary = SweepSummary()
     with transaction.atomic():
+        names = _names()
         if wanted is None:
-            rules = _rules(None)
+            rules = _rules(None, names)
             total = selectors.families_count() if rules and progress is not None else 0
             families = selectors.all_evidence()
         else:
             some = selectors.families_of(wanted)
-            rules = _rules({p for f in some for p in f})
+            rules = _rules({p for f in some for p in f}, names)
             total = len(some)
             families = selectors.evidence_for(some)
         if not rules:
             return summary
         agency_partnership = dict(Agency.objects.values_list("code", "partnership_id"))
+        code, slug = names.agencies.__getitem__, names.categories.__getitem__
         now = timezone.now()
         new_alerts: list[tuple[Alert, tuple[int, ...]]] = []
         # Open alerts whose family's fingerprint changed (last family wins, as a family
@@ -680,20 +706,25 @@ def concern_rules_run(
             if not evidence:
                 continue
             for rule in rules:
-                items = relevant(rule.spec, evidence)
+                items = relevant(rule.category_ids, evidence)
                 if not items:
                     continue
-                existing = next((rule.open[p] for p in family if p in rule.open), None)
+                existing = None
+                for p in family:
+                    existing = rule.open.get(p)
+                    if existing is not None:
+                        break
                 if existing == -1:
                     continue  # raised for an overlapping family in this run
-                digest = fingerprint(rule.key, family, items)
                 if existing is not None:
+                    digest = fingerprint(rule.key, family, items)
                     same = rule.fingerprints.get(existing) == digest
                     changed[existing] = None if same else (rule, family, items, digest)
                     continue
-                finding = judge(rule.spec, items)
-                if finding is None:
+                window = judge(rule.spec, items)
+                if window is None:
                     continue
+                finding = found(items, window, code, slug)
                 partnership_id = _alert_partnership(rule.row, finding, agency_partnership)
                 if partnership_id is None:
                     continue
@@ -703,7 +734,7 @@ def concern_rules_run(
                     partnership_id=partnership_id,
                     raised_at=now,
                     updated_at=now,
-                    fingerprint=digest,
+                    fingerprint=fingerprint(rule.key, family, items),
                     **_alert_fields(rule.row, finding, family),
                 )
                 new_alerts.append((alert, family))
@@ -714,9 +745,10 @@ def concern_rules_run(
             if change is None:
                 continue
             rule, family, items, digest = change
-            finding = judge(rule.spec, items)
-            if finding is None:
+            window = judge(rule.spec, items)
+            if window is None:
                 continue
+            finding = found(items, window, code, slug)
             if _alert_partnership(rule.row, finding, agency_partnership) is None:
                 continue
             fields = {**_alert_fields(rule.row, finding, family), "fingerprint": digest}
