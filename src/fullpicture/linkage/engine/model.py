@@ -533,19 +533,46 @@ def rule_pair_counts(frame: pd.DataFrame, rules: Sequence[Sequence[str]]) -> lis
     return out
 
 
+def _rule_pairs(rule: Sequence[str]) -> set[tuple[str, str]]:
+    """The (left column, right column) equalities a rule requires, with those they
+    imply (an equal date of birth means an equal birth year)."""
+    left, right = rule_sides(rule)
+    pairs = set(zip(left, right, strict=True))
+    if ("dob", "dob") in pairs:
+        pairs.add(("dob_year", "dob_year"))
+    return pairs
+
+
 def choose_blocking(frame: pd.DataFrame) -> list[list[str]]:
-    """The prediction blocking rules this data can afford (see spec.PREDICT_BLOCKING)."""
+    """The prediction blocking rules this data can afford (see spec.PREDICT_BLOCKING).
+
+    A rule is dropped when another chosen rule asks for a subset of its equalities
+    (first name + surname + birth year when first name + surname is chosen): every
+    pair it would find is found anyway, and each extra rule costs Splink a join and a
+    de-duplication test on every candidate pair."""
     budget = max(MIN_RULE_PAIRS, int(RULE_PAIRS_PER_RECORD * len(frame)))
-    chosen = []
+    within = []
     for rule, n in zip(PREDICT_BLOCKING, rule_pair_counts(frame, PREDICT_BLOCKING), strict=True):
         if n <= budget:
-            chosen.append(list(rule))
+            within.append(list(rule))
         log.info(
             "blocking rule %s: %d pairs%s",
             "+".join(rule),
             n,
             "" if n <= budget else " (skipped: over budget)",
         )
+    chosen = []
+    for rule in within:
+        need = _rule_pairs(rule)
+        wider = [
+            other
+            for other in within
+            if other != rule and set(zip(*rule_sides(other), strict=True)) <= need
+        ]
+        if wider:
+            log.info("blocking rule %s: covered by %s", "+".join(rule), "+".join(wider[0]))
+        else:
+            chosen.append(rule)
     return chosen
 
 
