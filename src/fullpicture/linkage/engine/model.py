@@ -551,7 +551,7 @@ def choose_blocking(frame: pd.DataFrame) -> list[list[str]]:
     pair it would find is found anyway, and each extra rule costs Splink a join and a
     de-duplication test on every candidate pair."""
     budget = max(MIN_RULE_PAIRS, int(RULE_PAIRS_PER_RECORD * len(frame)))
-    within = []
+    within: list[list[str]] = []
     for rule, n in zip(PREDICT_BLOCKING, rule_pair_counts(frame, PREDICT_BLOCKING), strict=True):
         if n <= budget:
             within.append(list(rule))
@@ -561,18 +561,18 @@ def choose_blocking(frame: pd.DataFrame) -> list[list[str]]:
             n,
             "" if n <= budget else " (skipped: over budget)",
         )
-    chosen = []
-    for rule in within:
-        need = _rule_pairs(rule)
+    chosen: list[list[str]] = []
+    for cand in within:
+        need = _rule_pairs(cand)
         wider = [
             other
             for other in within
-            if other != rule and set(zip(*rule_sides(other), strict=True)) <= need
+            if other != cand and set(zip(*rule_sides(other), strict=True)) <= need
         ]
         if wider:
-            log.info("blocking rule %s: covered by %s", "+".join(rule), "+".join(wider[0]))
+            log.info("blocking rule %s: covered by %s", "+".join(cand), "+".join(wider[0]))
         else:
-            chosen.append(rule)
+            chosen.append(cand)
     return chosen
 
 
