@@ -22,6 +22,7 @@ from fullpicture.frontdoor.models import (
 )
 from fullpicture.frontdoor.services import ContactNotFound, FrontDoorRefused
 from fullpicture.partnerships.models import Practitioner
+from fullpicture.partnerships.selectors import request_practitioner
 from fullpicture.sharing.models import Consent, Paragraph18Reason, RiskJudgement, WithholdReason
 from fullpicture.sharing.selectors import own_items_for_request
 from fullpicture.sharing.services import GOLDEN_RULES
@@ -30,10 +31,7 @@ from fullpicture.vocabulary.selectors import categories_offered, threshold_descr
 
 
 def _viewer(request: HttpRequest) -> Practitioner:
-    user = request.user
-    if not isinstance(user, Practitioner):
-        raise Http404
-    return user
+    return request_practitioner(request)
 
 
 def _contact_url(contact_id: int) -> str:

@@ -28,16 +28,14 @@ from fullpicture.governance.services import (
     subject_access_export,
 )
 from fullpicture.partnerships.models import Practitioner
+from fullpicture.partnerships.selectors import request_practitioner
 from fullpicture.sharing.policy import Purpose
 
 PAGE_SIZE = 25
 
 
 def _viewer(request: HttpRequest) -> Practitioner:
-    user = request.user
-    if not isinstance(user, Practitioner):
-        raise Http404
-    return user
+    return request_practitioner(request)
 
 
 @require_GET

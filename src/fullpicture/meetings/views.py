@@ -45,14 +45,12 @@ from fullpicture.meetings.services import (
     note_edit,
 )
 from fullpicture.partnerships.models import MASH_ROLES, Agency, Practitioner
+from fullpicture.partnerships.selectors import request_practitioner
 from fullpicture.sharing.models import WithholdReason
 
 
 def _viewer(request: HttpRequest) -> Practitioner:
-    user = request.user
-    if not isinstance(user, Practitioner):
-        raise Http404
-    return user
+    return request_practitioner(request)
 
 
 def _int(value: str | None) -> int | None:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fullpicture.partnerships.models import Practitioner
+from fullpicture.partnerships.selectors import request_practitioner
 from fullpicture.sharing.challenges import (
     ANSWERS,
     ChallengeRefused,
@@ -22,10 +23,7 @@ from fullpicture.sharing.selectors import NotFound
 
 
 def _viewer(request: HttpRequest) -> Practitioner:
-    user = request.user
-    if not isinstance(user, Practitioner) or user.agency_id is None:
-        raise Http404
-    return user
+    return request_practitioner(request, in_agency=True)
 
 
 def _int(value: str | None) -> int | None:

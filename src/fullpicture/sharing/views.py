@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fullpicture.partnerships.models import MASH_ROLES, Agency, Practitioner
+from fullpicture.partnerships.selectors import request_practitioner
 from fullpicture.sharing.forms import (
     AgreementForm,
     BreakGlassForm,
@@ -57,10 +58,7 @@ from fullpicture.vocabulary.models import ConcernCategory
 
 
 def _viewer(request: HttpRequest) -> Practitioner:
-    user = request.user
-    if not isinstance(user, Practitioner) or user.agency_id is None:
-        raise Http404
-    return user
+    return request_practitioner(request, in_agency=True)
 
 
 def _ig_lead(request: HttpRequest) -> Practitioner:

@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fullpicture.partnerships.models import Practitioner
+from fullpicture.partnerships.selectors import request_practitioner
 from fullpicture.training import selectors, services
 from fullpicture.training.chart import trend_svg
 from fullpicture.training.forms import ActionForm, AssessmentForm, JoinForm
@@ -34,10 +35,7 @@ from fullpicture.training.reasons import withhold_reasons
 
 
 def _viewer(request: HttpRequest) -> Practitioner:
-    user = request.user
-    if not isinstance(user, Practitioner):
-        raise Http404
-    return user
+    return request_practitioner(request)
 
 
 def _trainer_exercise(request: HttpRequest, exercise_id: int) -> tuple[Practitioner, Exercise]:

@@ -15,16 +15,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fullpicture.partnerships.models import Partnership, Practitioner, RoleCode
+from fullpicture.partnerships.selectors import request_practitioner
 from fullpicture.vocabulary import selectors, services
 from fullpicture.vocabulary.forms import MappingForm
 from fullpicture.vocabulary.models import ConcernCategory, Domain, NeedLevel
 
 
 def _viewer(request: HttpRequest) -> Practitioner:
-    user = request.user
-    if not isinstance(user, Practitioner):
-        raise Http404
-    return user
+    return request_practitioner(request)
 
 
 def _is_admin(viewer: Practitioner) -> bool:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from fullpicture.meetings.selectors import overdue_actions_for_owner, overdue_actions_for_person
 from fullpicture.partnerships.models import MASH_ROLES, Practitioner
+from fullpicture.partnerships.selectors import request_practitioner
 from fullpicture.sharing.chronology import chronology_for_person, households_of
 from fullpicture.sharing.policy import Purpose
 from fullpicture.sharing.selectors import (
@@ -28,9 +29,7 @@ from fullpicture.web.forms import PersonSearchForm, SignInForm
 
 
 def _viewer(request: HttpRequest) -> Practitioner:
-    user = request.user
-    assert isinstance(user, Practitioner)  # noqa: S101  (LoginRequiredMiddleware guarantees it)
-    return user
+    return request_practitioner(request)
 
 
 def _default_purpose(viewer: Practitioner) -> str:
