@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema, Status
+from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
@@ -376,6 +376,20 @@ class AnswerIn(Schema):
     withhold: list[WithholdIn] = []
     reason: str = ""
     withhold_note: str = ""
+    golden_rules: list[str] = Field(
+        default=[],
+        description="The golden rules considered (codes: protection, engage, consent, "
+        "advice, identities, relevant, record).",
+    )
+    risk_judgement: str = Field(
+        default="",
+        description="The balance of risk: not_sharing_greater or balanced (sharing_greater "
+        "is refused: withhold instead).",
+    )
+    paragraph18_reason: str = Field(
+        default="",
+        description="For a share outside the agreements: the DPA 2018 Sch 1 para 18 reason.",
+    )
 
 
 def _agency_ids(codes: list[str]) -> list[int]:
@@ -501,6 +515,9 @@ def request_answer(request: HttpRequest, request_id: int, body: AnswerIn) -> dic
         withhold=[(w.item_id, w.reason) for w in body.withhold],
         reason=body.reason,
         withhold_reason=body.withhold_note,
+        golden_rules=body.golden_rules,
+        risk_judgement=body.risk_judgement,
+        paragraph18_reason=body.paragraph18_reason,
     )
     return {"message": "Answered.", "errors": []}
 

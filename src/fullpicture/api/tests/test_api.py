@@ -11,6 +11,7 @@ from fullpicture.audit.models import LedgerEvent
 from fullpicture.audit.services import Actor
 from fullpicture.frontdoor.models import Contact, Feedback
 from fullpicture.frontdoor.tests.factories import make_world
+from fullpicture.sharing.models import ItemDecision, Outcome
 from fullpicture.sharing.tests.factories import InformationItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -148,12 +149,33 @@ def test_the_whole_journey_through_the_api(client, world, tokens):
         {
             "version": request["version"],
             "share_item_ids": [shared.pk],
+            "reason": "Relevant to the enquiry",
+            "golden_rules": ["not-a-rule"],
+            "risk_judgement": "sharing_greater",
+        },
+    )
+    assert status == 400, body
+    assert "Tick golden rules from the list." in body["errors"]
+    assert not ItemDecision.objects.filter(item=shared).exists()
+    status, body = call(
+        client,
+        "post",
+        f"/information-requests/{request['id']}/answer",
+        tokens["police"],
+        {
+            "version": request["version"],
+            "share_item_ids": [shared.pk],
             "withhold": [{"item_id": kept.pk, "reason": "risk_to_source"}],
             "reason": "Relevant to the enquiry",
             "withhold_note": "Naming the informant would put them at risk.",
+            "golden_rules": ["protection", "relevant", "record"],
+            "risk_judgement": "not_sharing_greater",
         },
     )
     assert status == 200, body
+    share = ItemDecision.objects.get(item=shared, outcome=Outcome.SHARE)
+    assert share.golden_rules == ["protection", "record", "relevant"]
+    assert share.risk_judgement == "not_sharing_greater"
     status, info = call(client, "get", f"/contacts/{cid}/information", tokens["mash"])
     assert status == 200
     assert [i["summary"] for i in info["shared_items"]] == ["Domestic incident at home"]
