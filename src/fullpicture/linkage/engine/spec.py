@@ -280,6 +280,24 @@ def _pc_one_out(x: FeatureRow, y: FeatureRow) -> bool:
 
 _PC_ONE_OUT = "damerau_levenshtein(postcode_l, postcode_r) <= 1"
 
+# Half or more of the distinct words of the two addresses are shared (Jaccard >= 0.5):
+# the same street and town written with a typo, a missing house name or the words
+# in another order.
+_WORDS_SHARED = (
+    "len(list_distinct(list_intersect(string_split(address_l, ' '), "
+    "string_split(address_r, ' ')))) >= 0.5 * len(list_distinct(list_concat("
+    "string_split(address_l, ' '), string_split(address_r, ' '))))"
+)
+
+
+def _words_shared(x: FeatureRow, y: FeatureRow) -> bool:
+    a, b = _g(x, "address"), _g(y, "address")
+    if a is None or b is None:
+        return False
+    wa, wb = set(a.split(" ")), set(b.split(" "))
+    return len(wa & wb) >= 0.5 * len(wa | wb)
+
+
 # Postcode and address are one comparison (they are not independent evidence), with
 # levels for the combinations a careful reader would weigh differently: each has its
 # own m and u, so agreeing on postcode, house number and street (which random pairs
@@ -338,6 +356,16 @@ LOCATION = Comparison(
             ),
         ),
         Level(
+            "same postcode, half the address words shared",
+            f"postcode_l = postcode_r AND {_WORDS_SHARED}",
+            lambda x, y: _eq(_g(x, "postcode"), _g(y, "postcode")) and _words_shared(x, y),
+        ),
+        Level(
+            "postcode one character out, half the address words shared",
+            f"{_PC_ONE_OUT} AND {_WORDS_SHARED}",
+            lambda x, y: _pc_one_out(x, y) and _words_shared(x, y),
+        ),
+        Level(
             "same postcode, different address",
             "postcode_l = postcode_r",
             lambda x, y: _eq(_g(x, "postcode"), _g(y, "postcode")),
@@ -347,6 +375,7 @@ LOCATION = Comparison(
             "jaro_winkler_similarity(address_l, address_r) >= 0.92",
             lambda x, y: _jw_ge(_g(x, "address"), _g(y, "address"), 0.92),
         ),
+        Level("postcode one character out", _PC_ONE_OUT, _pc_one_out),
         Level(
             "same postcode sector",
             "pc_sector_l = pc_sector_r",
