@@ -36,6 +36,11 @@ _REWRITES = (
     (re.compile(r"\blist_contains\("), "array_contains("),
     (re.compile(r"\bstring_split\("), "split("),
     (re.compile(r"\bjaro_winkler_similarity\("), "jaro_winkler("),
+    (re.compile(r"\blist_distinct\("), "array_distinct("),
+    (re.compile(r"\blist_intersect\("), "array_intersect("),
+    (re.compile(r"\blist_concat\("), "concat("),
+    (re.compile(r"\blen\("), "size("),
+    # damerau_levenshtein: Splink's Spark jar registers a UDF of that name.
 )
 
 

@@ -290,9 +290,8 @@ def link_batch(
         progress(0, total_steps)
     feats = as_features(records)
     keys: list[str] = feats["unique_id"].tolist()
-    index = {k: i for i, k in enumerate(keys)}
     n = len(keys)
-    is_new = [k not in existing for k in keys]
+    is_new = [k not in existing for k in keys] if existing else [True] * n
     log.info("linking %d records (%d new)", n, sum(is_new))
     if progress:
         progress(1, total_steps)
@@ -338,9 +337,12 @@ def link_batch(
 
     guards = model.household_guards
     own_dob: list[str | None] = feats["dob"].tolist()
+    must_link = [list(g) for g in must_link]
+    cannot_link = list(cannot_link)
+    index = {k: i for i, k in enumerate(keys)} if must_link or cannot_link else {}
     manual_groups = [[index[k] for k in g if k in index] for g in must_link]
     cannot_pairs = [(index[a], index[b]) for a, b in cannot_link if a in index and b in index]
-    anchors = [existing.get(k) for k in keys]
+    anchors = [existing.get(k) for k in keys] if existing else [None] * n
 
     # Connected components of everything that can join records (identifier and strong
     # edges, existing clusters, manual groups). A component whose records are all
@@ -577,64 +579,66 @@ def link_batch(
         }
     ).sort_values(["x", "p", "o"], ascending=[True, False, True], kind="stable")
     rd = rd.drop_duplicates("x")
-    best_review: dict[int, tuple[float, int]] = dict(
-        zip(rd["x"].tolist(), zip(rd["p"].tolist(), rd["y"].tolist(), strict=True), strict=True)
-    )
+    br_p = np.full(n, -1.0)
+    br_y = np.full(n, -1, dtype=np.int64)
+    br_p[rd["x"].to_numpy()] = rd["p"].to_numpy()
+    br_y[rd["x"].to_numpy()] = rd["y"].to_numpy()
     for x, v in refused.items():
-        if v[0] > best_review.get(x, (-1.0, -1))[0]:
-            best_review[x] = v
-    best_any_s = (
-        pd.DataFrame({"x": np.concatenate([li, ri]), "p": np.concatenate([probs, probs])})
-        .groupby("x")["p"]
-        .max()
-    )
-    best_any: dict[int, float] = dict(
-        zip(best_any_s.index.tolist(), best_any_s.tolist(), strict=True)
-    )
+        if v[0] > br_p[x]:
+            br_p[x], br_y[x] = v
+    ba = pd.DataFrame({"x": np.concatenate([li, ri]), "p": np.concatenate([probs, probs])})
+    ba = ba.groupby("x")["p"].max()
+    best_any = np.full(n, np.nan)
+    best_any[ba.index.to_numpy()] = ba.to_numpy()
 
     # 4. Cluster ids and assignments.
     key_rank, key_sorted = pd.factorize(pd.Series(keys), sort=True)
     kd = pd.DataFrame({"r": root, "k": key_rank}).groupby("r")["k"].min()
-    root_id: dict[int, str] = {
-        r: uf.anchor.get(r) or new_cluster_prefix + key_sorted[k]
-        for r, k in zip(kd.index.tolist(), kd.tolist(), strict=True)
-    }
+    first_key = np.empty(n, dtype=object)
+    first_key[kd.index.to_numpy()] = key_sorted[kd.to_numpy()]
+    cluster_of = [new_cluster_prefix + k for k in first_key[root].tolist()]
+    for i in slow_nodes.tolist():
+        anchor_id = uf.anchor.get(int(root[i]))
+        if anchor_id is not None:
+            cluster_of[i] = anchor_id
+    doubtful_mask = np.zeros(n, dtype=bool)
+    doubtful_mask[list(doubtful)] = True
+    multi = size[root] > 1
+    # 0 linked (own edge), 1 review, 2 linked through others' edges, 3 new person
+    kind = np.full(n, 3, dtype=np.int8)
+    kind[multi] = 2
+    kind[(br_p >= 0) & (doubtful_mask | (br_p >= model.lower))] = 1
+    kind[multi & (how_prio != 99)] = 0
     out: list[Assignment] = []
-    roots = root.tolist()
-    sizes = size.tolist()
+    append = out.append
     prios = how_prio.tolist()
     hps = how_p.tolist()
-    for i in range(n):
-        r = roots[i]
-        cluster = root_id[r]
+    brp = br_p.tolist()
+    bry = br_y.tolist()
+    bany = best_any.tolist()
+    for i, (k, cluster, kd_i) in enumerate(zip(keys, cluster_of, kind.tolist(), strict=True)):
         if not is_new[i]:
             if cluster != anchors[i]:
-                out.append(Assignment(keys[i], cluster, Outcome.LINKED, Method.MANUAL, None))
-            continue
-        sz = sizes[r]
-        if sz > 1 and prios[i] != 99:
+                append(Assignment(k, cluster, Outcome.LINKED, Method.MANUAL, None))
+        elif kd_i == 0:
             hp = hps[i]
-            out.append(
+            append(
                 Assignment(
-                    keys[i],
-                    cluster,
-                    Outcome.LINKED,
-                    method_of[prios[i]],
-                    None if hp != hp else hp,
+                    k, cluster, Outcome.LINKED, method_of[prios[i]], None if hp != hp else hp
                 )
             )
-        elif i in best_review and (i in doubtful or best_review[i][0] >= model.lower):
-            p, other = best_review[i]
-            out.append(
+        elif kd_i == 1:
+            append(
                 Assignment(
-                    keys[i], cluster, Outcome.REVIEW, Method.REVIEW, p, review_with=keys[other]
+                    k, cluster, Outcome.REVIEW, Method.REVIEW, brp[i], review_with=keys[bry[i]]
                 )
             )
-        elif sz > 1:  # joined through another record's edge only (e.g. via manual)
-            out.append(Assignment(keys[i], cluster, Outcome.LINKED, Method.SPLINK, None))
+        elif kd_i == 2:  # joined through another record's edge only (e.g. via manual)
+            append(Assignment(k, cluster, Outcome.LINKED, Method.SPLINK, None))
         else:
-            out.append(
-                Assignment(keys[i], cluster, Outcome.NEW_PERSON, Method.NEW_PERSON, best_any.get(i))
+            b = bany[i]
+            append(
+                Assignment(k, cluster, Outcome.NEW_PERSON, Method.NEW_PERSON, None if b != b else b)
             )
     if progress:
         progress(total_steps, total_steps)
