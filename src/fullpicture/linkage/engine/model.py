@@ -277,7 +277,7 @@ class LinkageModel:
         if u_max_pairs is None:
             # A small file's pairs are cheap to sample, and 1 / (pairs sampled) is the
             # floor of u: how much a level that only true matches reach can weigh.
-            u_max_pairs = 1e7 if len(frame) <= 20_000 else 1.5e6
+            u_max_pairs = 3e6 if len(frame) <= 20_000 else 1.5e6
         log.info("training linkage model on %d records", len(frame))
         self.predict_blocking = choose_blocking(full)
         settings = settings_dict([tuple(r) for r in self.predict_blocking])
