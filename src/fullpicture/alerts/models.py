@@ -226,6 +226,14 @@ class Alert(models.Model):
         help_text="A digest of the rule, the family and its counted items' metadata when the "
         "alert was last computed: a sweep that finds it unchanged leaves the alert alone.",
     )
+    outcome = models.CharField(
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text="A digest of what the alert says (the rule, the family, the evidence date and "
+        "the counted items' metadata): a sweep that judges the family again and finds the "
+        "same outcome neither reads the alert back nor rewrites it.",
+    )
     status = models.CharField(max_length=8, choices=AlertStatus.choices, default="open")
     raised_at = models.DateTimeField()
     updated_at = models.DateTimeField()

@@ -172,6 +172,17 @@ def fingerprint(key: int, family: tuple[int, ...], items: Sequence[Item]) -> str
     return f"{hash((key, family, tuple(items))) & 0xFFFF_FFFF_FFFF_FFFF:016x}"
 
 
+def outcome(key: int, family: tuple[int, ...], items: Sequence[Item], window: Window) -> str:
+    """A 64-bit digest of what an alert says: the rule (``spec_key``, which covers its name
+    and the names the ids stand for), the family's members, the evidence date and the
+    counted items (day, agency id, category id). The alert's criteria, agencies, counts,
+    dates and explanation are a function of these, so a family judged again whose outcome
+    is the stored one needs its alert neither read back nor written (only its new
+    ``fingerprint`` stored). The same stable tuple hash as ``fingerprint``."""
+    counted = tuple(items[window.first : window.last + 1])
+    return f"{hash((key, family, window.evidence_day, counted)) & 0xFFFF_FFFF_FFFF_FFFF:016x}"
+
+
 def explain(spec_name: str, finding: Finding, *, family_size: int) -> str:
     """The explanation the MASH reads: criteria, counts by agency, the period; no content."""
     agencies = ", ".join(f"{code} ({n})" for code, n in finding.agency_counts)

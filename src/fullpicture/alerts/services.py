@@ -47,9 +47,11 @@ from fullpicture.alerts.rules import (
     Finding,
     Item,
     RuleSpec,
+    Window,
     explain,
     fingerprint,
     judge,
+    outcome,
     relevant,
     spec_key,
 )
@@ -580,7 +582,7 @@ class _Rule:
     category_ids: frozenset[int] | None  # the criteria as the sweep reads them
     key: int  # rules.spec_key: what of the row (and the names) decides findings
     open: dict[int, int]  # person id -> id of the rule's open alert that names them
-    fingerprints: dict[int, str]  # open alert id -> its fingerprint
+    stored: dict[int, tuple[str, str]]  # open alert id -> its fingerprint and outcome
 
 
 @dataclass(frozen=True)
@@ -628,7 +630,10 @@ def _rules(person_ids: set[int] | None, names: _Names) -> list[_Rule]:
                     spec, name=rule.name, partnership_id=rule.partnership_id, names=names_text
                 ),
                 open={p: a for a, p in links.values_list("alert_id", "person_id")},
-                fingerprints=dict(alerts.values_list("pk", "fingerprint")),
+                stored={
+                    pk: (digest, result)
+                    for pk, digest, result in alerts.values_list("pk", "fingerprint", "outcome")
+                },
             )
         )
     return out
@@ -696,9 +701,12 @@ def concern_rules_run(
         code, slug = names.agencies.__getitem__, names.categories.__getitem__
         now = timezone.now()
         new_alerts: list[tuple[Alert, tuple[int, ...]]] = []
-        # Open alerts whose family's fingerprint changed (last family wins, as a family
-        # sharing a member with another updates the same alert): judged after the read.
-        changed: dict[int, tuple[_Rule, tuple[int, ...], list[Item], str] | None] = {}
+        # What becomes of each open alert the read meets (the last family wins, as a family
+        # sharing a member with another updates the same alert): None, nothing (unchanged
+        # fingerprint, or the rule no longer met); a pair, only this new fingerprint and the
+        # outcome (the family judged again came out with the stored outcome); otherwise the judged
+        # family, whose alert is read back, compared and written after the read.
+        changed: dict[int, _Changed | tuple[str, str] | None] = {}
         for family, evidence in families:
             summary.families += 1
             if progress is not None and summary.families % 5000 == 0:
@@ -718,8 +726,19 @@ def concern_rules_run(
                     continue  # raised for an overlapping family in this run
                 if existing is not None:
                     digest = fingerprint(rule.key, family, items)
-                    same = rule.fingerprints.get(existing) == digest
-                    changed[existing] = None if same else (rule, family, items, digest)
+                    stored = rule.stored.get(existing, ("", ""))
+                    if stored[0] == digest:
+                        changed[existing] = None
+                        continue
+                    window = judge(rule.spec, items)
+                    if window is None:
+                        changed[existing] = None
+                        continue
+                    result = outcome(rule.key, family, items, window)
+                    if stored[1] == result:
+                        changed[existing] = (digest, result)
+                    else:
+                        changed[existing] = _Changed(rule, family, items, window, digest, result)
                     continue
                 window = judge(rule.spec, items)
                 if window is None:
@@ -735,25 +754,30 @@ def concern_rules_run(
                     raised_at=now,
                     updated_at=now,
                     fingerprint=fingerprint(rule.key, family, items),
+                    outcome=outcome(rule.key, family, items, window),
                     **_alert_fields(rule.row, finding, family),
                 )
                 new_alerts.append((alert, family))
                 for p in family:
                     rule.open[p] = -1  # one alert per family and rule per run
         updates: dict[int, tuple[dict[str, Any], tuple[int, ...]]] = {}
+        refingerprinted: list[tuple[int, str, str]] = []
         for pk, change in changed.items():
             if change is None:
                 continue
-            rule, family, items, digest = change
-            window = judge(rule.spec, items)
-            if window is None:
+            if isinstance(change, tuple):
+                refingerprinted.append((pk, *change))
                 continue
-            finding = found(items, window, code, slug)
-            if _alert_partnership(rule.row, finding, agency_partnership) is None:
+            finding = found(change.items, change.window, code, slug)
+            if _alert_partnership(change.rule.row, finding, agency_partnership) is None:
                 continue
-            fields = {**_alert_fields(rule.row, finding, family), "fingerprint": digest}
-            updates[pk] = (fields, family)
-        _apply_updates(updates, summary=summary, now=now)
+            fields = {
+                **_alert_fields(change.rule.row, finding, change.family),
+                "fingerprint": change.digest,
+                "outcome": change.outcome,
+            }
+            updates[pk] = (fields, change.family)
+        _apply_updates(updates, summary=summary, now=now, refingerprinted=refingerprinted)
         _create_alerts(new_alerts, summary=summary)
     if progress is not None:
         progress(summary.families, max(total, summary.families))
@@ -771,15 +795,53 @@ _COMPARED = (
 )
 
 
+@dataclass(frozen=True)
+class _Changed:
+    """A family whose open alert's fingerprint and outcome both changed: judged again."""
+
+    rule: _Rule
+    family: tuple[int, ...]
+    items: list[Item]
+    window: Window
+    digest: str
+    outcome: str
+
+
+def _store_fingerprints(rows: list[tuple[int, str, str]]) -> None:
+    """Store (alert id, fingerprint, outcome) without touching the alert otherwise: on
+    PostgreSQL one statement joining arrays; on SQLite one small UPDATE by primary key
+    each (``bulk_update``'s CASE grows with the batch)."""
+    if not rows:
+        return
+    # S608: the table name comes from the model's own metadata, quoted; values are params.
+    table = connection.ops.quote_name(Alert._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} AS a SET fingerprint = v.f, outcome = v.o "  # noqa: S608
+                "FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS v(id, f, o) "
+                "WHERE a.id = v.id",
+                [[r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]],
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET fingerprint = %s, outcome = %s WHERE id = %s",  # noqa: S608
+                [(f, o, pk) for pk, f, o in rows],
+            )
+
+
 def _apply_updates(
     updates: dict[int, tuple[dict[str, Any], tuple[int, ...]]],
     *,
     summary: SweepSummary,
     now: dt.datetime,
+    refingerprinted: list[tuple[int, str, str]],
 ) -> None:
-    """Write the alerts whose fingerprint changed. Only these are read back: an alert
-    whose fields come out the same gets its new fingerprint but is not "updated"."""
+    """Write the alerts whose outcome changed. Only these are read back: an alert whose
+    fields come out the same gets its new fingerprint and outcome but is not "updated".
+    ``refingerprinted`` (alerts whose outcome is unchanged) only get theirs stored."""
     if not updates:
+        _store_fingerprints(refingerprinted)
         return
     current = {
         row[0]: row[1:]
@@ -790,7 +852,6 @@ def _apply_updates(
         through.objects.filter(alert_id__in=list(updates)).values_list("alert_id", "person_id")
     )
     changed: list[Alert] = []
-    refingerprinted: list[tuple[str, int]] = []
     new_persons: list[Any] = []
     for pk, (fresh, family) in updates.items():
         old = current.get(pk)
@@ -804,19 +865,15 @@ def _apply_updates(
             if old_from and fresh["evidence_from"]:
                 fresh["evidence_from"] = min(old_from, fresh["evidence_from"])
         if tuple(fresh[n] for n in _COMPARED) == tuple(old):
-            refingerprinted.append((fresh["fingerprint"], pk))
+            refingerprinted.append((pk, fresh["fingerprint"], fresh["outcome"]))
             continue
         changed.append(Alert(pk=pk, updated_at=now, **fresh))
     if new_persons:
         through.objects.bulk_create(new_persons, ignore_conflicts=True, batch_size=5000)
-    Alert.objects.bulk_update(changed, [*_COMPARED, "fingerprint", "updated_at"], batch_size=1000)
-    if refingerprinted:
-        # One statement per alert, by primary key (bulk_update's CASE grows with the batch).
-        # S608: the table name comes from the model's own metadata, quoted; values are params.
-        table = connection.ops.quote_name(Alert._meta.db_table)
-        update = f"UPDATE {table} SET fingerprint = %s WHERE id = %s"  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.executemany(update, refingerprinted)
+    Alert.objects.bulk_update(
+        changed, [*_COMPARED, "fingerprint", "outcome", "updated_at"], batch_size=1000
+    )
+    _store_fingerprints(refingerprinted)
     summary.updated += len(changed)
 
 

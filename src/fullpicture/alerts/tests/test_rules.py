@@ -307,6 +307,41 @@ def test_an_alert_without_a_fingerprint_is_judged_again_not_updated(world):
     assert {a.pk: (a.updated_at, a.fingerprint) for a in Alert.objects.all()} == before
 
 
+def test_a_family_judged_again_with_the_stored_outcome_leaves_its_alert_unread(world):
+    """A lost fingerprint means judging the family again; when what it comes to (the
+    outcome) is the stored one, the alert is neither read back nor written: a field
+    changed behind the sweep's back stays as it is, and the fingerprint comes back."""
+    _replay(world)
+    concern_rules_run()
+    halcon = Alert.objects.get(rule__slug="halcon-one-team")
+    digests = (halcon.fingerprint, halcon.outcome)
+    Alert.objects.filter(pk=halcon.pk).update(fingerprint="", explanation="edited")
+    summary = concern_rules_run()
+    assert (summary.raised, summary.updated) == (0, 0)
+    halcon.refresh_from_db()
+    assert (halcon.fingerprint, halcon.outcome, halcon.explanation) == (*digests, "edited")
+
+
+def test_an_alert_without_an_outcome_is_read_back_and_corrected(world):
+    """Alerts from before outcomes (or whose outcome is lost) are judged, read back and
+    compared field by field: unchanged, they get both digests and count as no update;
+    different, they are rewritten."""
+    _replay(world)
+    concern_rules_run()
+    before = {a.pk: (a.updated_at, a.fingerprint, a.outcome) for a in Alert.objects.all()}
+    Alert.objects.update(fingerprint="", outcome="")
+    summary = concern_rules_run()
+    assert (summary.raised, summary.updated) == (0, 0)
+    after = {a.pk: (a.updated_at, a.fingerprint, a.outcome) for a in Alert.objects.all()}
+    assert after == before
+    halcon = Alert.objects.get(rule__slug="halcon-one-team")
+    explanation = halcon.explanation
+    Alert.objects.filter(pk=halcon.pk).update(fingerprint="", outcome="", explanation="edited")
+    assert concern_rules_run().updated == 1
+    halcon.refresh_from_db()
+    assert (halcon.explanation, halcon.outcome) == (explanation, before[halcon.pk][2])
+
+
 def test_a_person_in_no_household_is_a_family_of_one(world):
     mother, _ = _replay(world)
     Household.objects.all().delete()
