@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import logging
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -644,8 +646,11 @@ def _alert_partnership(
 ) -> int | None:
     """The partnership whose MASH an alert goes to: the rule's own, if it has one and the
     finding involves its agencies; otherwise the partnership most of the items came from."""
-    partnerships = Counter(agency_partnership.get(code) for code, _ in finding.agency_counts)
-    partnerships.pop(None, None)
+    partnerships: dict[int, int] = {}  # partnership id -> how many of the agencies
+    for code, _ in finding.agency_counts:
+        partnership = agency_partnership.get(code)
+        if partnership is not None:
+            partnerships[partnership] = partnerships.get(partnership, 0) + 1
     if rule.partnership_id is not None:
         return rule.partnership_id if rule.partnership_id in partnerships else None
     if not partnerships:
@@ -700,7 +705,7 @@ def concern_rules_run(
         agency_partnership = dict(Agency.objects.values_list("code", "partnership_id"))
         code, slug = names.agencies.__getitem__, names.categories.__getitem__
         now = timezone.now()
-        new_alerts: list[tuple[Alert, tuple[int, ...]]] = []
+        new_alerts: list[_NewAlert] = []
         # What becomes of each open alert the read meets (the last family wins, as a family
         # sharing a member with another updates the same alert): None, nothing (unchanged
         # fingerprint, or the rule no longer met); a pair, only this new fingerprint and the
@@ -747,17 +752,16 @@ def concern_rules_run(
                 partnership_id = _alert_partnership(rule.row, finding, agency_partnership)
                 if partnership_id is None:
                     continue
-                alert = Alert(
-                    kind=AlertKind.CUMULATIVE,
-                    rule=rule.row,
-                    partnership_id=partnership_id,
-                    raised_at=now,
-                    updated_at=now,
-                    fingerprint=fingerprint(rule.key, family, items),
-                    outcome=outcome(rule.key, family, items, window),
-                    **_alert_fields(rule.row, finding, family),
+                new_alerts.append(
+                    _NewAlert(
+                        rule=rule.row,
+                        partnership_id=partnership_id,
+                        fields=_alert_fields(rule.row, finding, family),
+                        fingerprint=fingerprint(rule.key, family, items),
+                        outcome=outcome(rule.key, family, items, window),
+                        family=family,
+                    )
                 )
-                new_alerts.append((alert, family))
                 for p in family:
                     rule.open[p] = -1  # one alert per family and rule per run
         updates: dict[int, tuple[dict[str, Any], tuple[int, ...]]] = {}
@@ -778,7 +782,7 @@ def concern_rules_run(
             }
             updates[pk] = (fields, change.family)
         _apply_updates(updates, summary=summary, now=now, refingerprinted=refingerprinted)
-        _create_alerts(new_alerts, summary=summary)
+        _create_alerts(new_alerts, summary=summary, now=now)
     if progress is not None:
         progress(summary.families, max(total, summary.families))
     return summary
@@ -877,12 +881,95 @@ def _apply_updates(
     summary.updated += len(changed)
 
 
-def _create_alerts(
-    new_alerts: list[tuple[Alert, tuple[int, ...]]], *, summary: SweepSummary
-) -> None:
+class _NewAlert(NamedTuple):
+    rule: ConcernRule
+    partnership_id: int
+    fields: dict[str, Any]  # _alert_fields
+    fingerprint: str
+    outcome: str
+    family: tuple[int, ...]
+
+
+_INSERTED = (
+    "kind",
+    "rule_id",
+    "partnership_id",
+    "nhs_number",
+    "status",
+    "raised_at",
+    "updated_at",
+    "fingerprint",
+    "outcome",
+    "criteria",
+    "agencies",
+    "item_count",
+    "evidence_from",
+    "evidence_to",
+    "evidence_date",
+    "explanation",
+)
+
+
+def _insert_alerts(new_alerts: list[_NewAlert], *, now: dt.datetime) -> list[int]:
+    """Insert new cumulative alerts without a model instance each: multi-row
+    ``INSERT ... RETURNING id`` statements, values adapted as the ORM adapts them (dates
+    and times by the backend, JSON lists as JSON text). Returns their ids in order."""
+    ops = connection.ops
+    day, at = ops.adapt_datefield_value, ops.adapt_datetimefield_value(now)
+    kind, status = str(AlertKind.CUMULATIVE), str(AlertStatus.OPEN)
+    dumps = json.dumps
+    if connection.vendor == "postgresql":
+        one = (
+            "("
+            + ", ".join("%s::jsonb" if c in ("criteria", "agencies") else "%s" for c in _INSERTED)
+            + ")"
+        )
+        per_batch = 1000
+    else:
+        one = "(" + ", ".join(["%s"] * len(_INSERTED)) + ")"
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        per_batch = max(1, min(1000, limit // len(_INSERTED)))
+    # S608: the table and column names come from the model's own metadata, quoted.
+    head = (
+        f"INSERT INTO {ops.quote_name(Alert._meta.db_table)} "  # noqa: S608
+        f"({', '.join(ops.quote_name(c) for c in _INSERTED)}) VALUES "
+    )
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for first in range(0, len(new_alerts), per_batch):
+            batch = new_alerts[first : first + per_batch]
+            params: list[Any] = []
+            for a in batch:
+                f = a.fields
+                params += (
+                    kind,
+                    a.rule.pk,
+                    a.partnership_id,
+                    "",
+                    status,
+                    at,
+                    at,
+                    a.fingerprint,
+                    a.outcome,
+                    dumps(f["criteria"]),
+                    dumps(f["agencies"]),
+                    f["item_count"],
+                    day(f["evidence_from"]),
+                    day(f["evidence_to"]),
+                    day(f["evidence_date"]),
+                    f["explanation"],
+                )
+            cursor.execute(f"{head}{', '.join([one] * len(batch))} RETURNING id", params)
+            # One statement's rows take ascending ids in the order of its VALUES; sorted,
+            # so nothing depends on the order RETURNING gives them back in.
+            ids.extend(sorted(row[0] for row in cursor.fetchall()))
+    return ids
+
+
+def _create_alerts(new_alerts: list[_NewAlert], *, summary: SweepSummary, now: dt.datetime) -> None:
     if not new_alerts:
         return
-    created = Alert.objects.bulk_create([a for a, _ in new_alerts], batch_size=1000)
+    ids = _insert_alerts(new_alerts, now=now)
     # The alerts' persons: two integers a row, inserted without a model instance each.
     # S608: the table name comes from the model's own metadata, quoted; values are params.
     table = connection.ops.quote_name(Alert.persons.through._meta.db_table)
@@ -890,25 +977,25 @@ def _create_alerts(
     with connection.cursor() as cursor:
         cursor.executemany(
             insert,
-            [(a.pk, p) for a, (_, family) in zip(created, new_alerts, strict=True) for p in family],
+            [(pk, p) for pk, a in zip(ids, new_alerts, strict=True) for p in a.family],
         )
+    kind = str(AlertKind.CUMULATIVE)
     ledger_record_many(
         actor=ACTOR,
         events=[
             EventSpec(
                 action=Action.CREATE,
                 object_type="alert",
-                object_id=a.pk,
-                details={"kind": a.kind, "rule": a.rule.slug if a.rule else ""},
+                object_id=pk,
+                details={"kind": kind, "rule": a.rule.slug},
             )
-            for a in created
+            for pk, a in zip(ids, new_alerts, strict=True)
         ],
     )
     mash: dict[int, list[Practitioner]] = {}
-    now = timezone.now()
     notices: list[Notice] = []
     mails = []
-    for alert, family in zip(created, (f for _, f in new_alerts), strict=True):
+    for pk, alert in zip(ids, new_alerts, strict=True):
         if alert.partnership_id not in mash:
             mash[alert.partnership_id] = list(selectors.recipients_mash(alert.partnership_id))
         for r in mash[alert.partnership_id]:
@@ -916,9 +1003,9 @@ def _create_alerts(
                 Notice(
                     recipient=r,
                     kind=NoticeKind.ALERT,
-                    message=alert.explanation[:400],
-                    person_id=family[0],
-                    alert=alert,
+                    message=alert.fields["explanation"][:400],
+                    person_id=alert.family[0],
+                    alert_id=pk,
                     created_at=now,
                 )
             )
@@ -936,8 +1023,8 @@ def _create_alerts(
     Notice.objects.bulk_create(notices, batch_size=5000)
     if mails:
         transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=False))
-    summary.raised += len(created)
-    summary.alert_ids.extend(a.pk for a in created)
+    summary.raised += len(ids)
+    summary.alert_ids.extend(ids)
 
 
 def alerts_export(*, path: Path, actor: Actor) -> int:

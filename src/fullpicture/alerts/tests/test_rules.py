@@ -11,7 +11,9 @@ from fullpicture.alerts.models import Alert, AlertKind, ConcernRule, Notice
 from fullpicture.alerts.rules import Evidence, RuleSpec, evaluate
 from fullpicture.alerts.services import concern_rules_run
 from fullpicture.alerts.tasks import rules_for_items
-from fullpicture.audit.services import Actor
+from fullpicture.audit.models import Action, LedgerEvent
+from fullpicture.audit.selectors import ledger_head, ledger_verify
+from fullpicture.audit.services import Actor, ledger_record
 from fullpicture.partnerships.tests.factories import AgencyFactory
 from fullpicture.people.models import Household, Person
 from fullpicture.people.tests.factories import SourceRecordFactory
@@ -340,6 +342,28 @@ def test_an_alert_without_an_outcome_is_read_back_and_corrected(world):
     assert concern_rules_run().updated == 1
     halcon.refresh_from_db()
     assert (halcon.explanation, halcon.outcome) == (explanation, before[halcon.pk][2])
+
+
+def test_the_sweeps_ledger_events_name_each_alert_and_the_chain_verifies(world):
+    """The sweep's events go through the ledger's bulk path: one per new alert (ids and
+    kinds), chained with events written one at a time before and after them."""
+    _replay(world)
+    ledger_record(actor=Actor.system("test"), action=Action.VIEW, object_type="check")
+    before = ledger_head()[0]
+    summary = concern_rules_run()
+    ledger_record(actor=Actor.system("test"), action=Action.VIEW, object_type="check")
+    events = list(LedgerEvent.objects.filter(seq__gt=before, object_type="alert"))
+    assert summary.raised >= 2
+    assert sorted(int(e.object_id) for e in events) == sorted(summary.alert_ids)
+    slugs = dict(Alert.objects.values_list("pk", "rule__slug"))
+    assert all(
+        e.details == {"kind": "cumulative", "rule": slugs[int(e.object_id)]}
+        and e.actor_id == "system:alerts"
+        for e in events
+    )
+    check = ledger_verify()
+    assert check.ok, check.problem
+    assert check.checked == ledger_head()[0]
 
 
 def test_a_person_in_no_household_is_a_family_of_one(world):
