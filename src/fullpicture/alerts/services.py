@@ -910,75 +910,98 @@ _INSERTED = (
 )
 
 
+def _insert_rows(
+    table: str, columns: Sequence[str], rows: list[tuple[Any, ...]], *, ids: bool
+) -> list[int]:
+    """Insert plain rows (values already adapted for the backend), without a model
+    instance each; with ``ids``, return the new rows' ids in the order of ``rows``.
+
+    PostgreSQL: ``COPY ... FROM STDIN`` (psycopg's client-side binding makes an
+    ``executemany`` or a large multi-row statement slow to send), the ids first taken
+    from the table's own sequence. SQLite: ``executemany``, or with ``ids`` multi-row
+    ``INSERT ... VALUES ... RETURNING id`` within its limit of bound variables; one
+    statement's rows take ascending ids in the order given, so the returned ids are
+    sorted and nothing depends on the order RETURNING gives them back in."""
+    quote = connection.ops.quote_name
+    out: list[int] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            if ids:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [table, len(rows)],
+                )
+                out = sorted(row[0] for row in cursor.fetchall())
+                rows = [(pk, *row) for pk, row in zip(out, rows, strict=True)]
+                columns = ("id", *columns)
+            names = ", ".join(quote(c) for c in columns)
+            # Table and column names come from the models' own metadata, quoted.
+            copy = f"COPY {quote(table)} ({names}) FROM STDIN"
+            with cursor.cursor.copy(copy) as stream:
+                for row in rows:
+                    stream.write_row(row)
+            return out
+        names = ", ".join(quote(c) for c in columns)
+        head = f"INSERT INTO {quote(table)} ({names}) "
+        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        if not ids:
+            cursor.executemany(f"{head}VALUES {one}", rows)
+            return out
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        per_batch = max(1, min(1000, limit // len(columns)))
+        for first in range(0, len(rows), per_batch):
+            batch = rows[first : first + per_batch]
+            params = [v for row in batch for v in row]
+            # Names as above; the values are parameters.
+            cursor.execute(f"{head}VALUES {', '.join([one] * len(batch))} RETURNING id", params)
+            out.extend(sorted(row[0] for row in cursor.fetchall()))
+    return out
+
+
 def _insert_alerts(new_alerts: list[_NewAlert], *, now: dt.datetime) -> list[int]:
-    """Insert new cumulative alerts without a model instance each: multi-row
-    ``INSERT ... RETURNING id`` statements, values adapted as the ORM adapts them (dates
-    and times by the backend, JSON lists as JSON text). Returns their ids in order."""
+    """Insert new cumulative alerts, values adapted as the ORM adapts them (dates and
+    times by the backend, JSON lists as JSON text). Returns their ids in order."""
     ops = connection.ops
     day, at = ops.adapt_datefield_value, ops.adapt_datetimefield_value(now)
     kind, status = str(AlertKind.CUMULATIVE), str(AlertStatus.OPEN)
     dumps = json.dumps
-    if connection.vendor == "postgresql":
-        one = (
-            "("
-            + ", ".join("%s::jsonb" if c in ("criteria", "agencies") else "%s" for c in _INSERTED)
-            + ")"
+    rows = []
+    for a in new_alerts:
+        f = a.fields
+        rows.append(
+            (
+                kind,
+                a.rule.pk,
+                a.partnership_id,
+                "",
+                status,
+                at,
+                at,
+                a.fingerprint,
+                a.outcome,
+                dumps(f["criteria"]),
+                dumps(f["agencies"]),
+                f["item_count"],
+                day(f["evidence_from"]),
+                day(f["evidence_to"]),
+                day(f["evidence_date"]),
+                f["explanation"],
+            )
         )
-        per_batch = 1000
-    else:
-        one = "(" + ", ".join(["%s"] * len(_INSERTED)) + ")"
-        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        per_batch = max(1, min(1000, limit // len(_INSERTED)))
-    # S608: the table and column names come from the model's own metadata, quoted.
-    head = (
-        f"INSERT INTO {ops.quote_name(Alert._meta.db_table)} "  # noqa: S608
-        f"({', '.join(ops.quote_name(c) for c in _INSERTED)}) VALUES "
-    )
-    ids: list[int] = []
-    with connection.cursor() as cursor:
-        for first in range(0, len(new_alerts), per_batch):
-            batch = new_alerts[first : first + per_batch]
-            params: list[Any] = []
-            for a in batch:
-                f = a.fields
-                params += (
-                    kind,
-                    a.rule.pk,
-                    a.partnership_id,
-                    "",
-                    status,
-                    at,
-                    at,
-                    a.fingerprint,
-                    a.outcome,
-                    dumps(f["criteria"]),
-                    dumps(f["agencies"]),
-                    f["item_count"],
-                    day(f["evidence_from"]),
-                    day(f["evidence_to"]),
-                    day(f["evidence_date"]),
-                    f["explanation"],
-                )
-            cursor.execute(f"{head}{', '.join([one] * len(batch))} RETURNING id", params)
-            # One statement's rows take ascending ids in the order of its VALUES; sorted,
-            # so nothing depends on the order RETURNING gives them back in.
-            ids.extend(sorted(row[0] for row in cursor.fetchall()))
-    return ids
+    return _insert_rows(Alert._meta.db_table, _INSERTED, rows, ids=True)
 
 
 def _create_alerts(new_alerts: list[_NewAlert], *, summary: SweepSummary, now: dt.datetime) -> None:
     if not new_alerts:
         return
     ids = _insert_alerts(new_alerts, now=now)
-    # The alerts' persons: two integers a row, inserted without a model instance each.
-    # S608: the table name comes from the model's own metadata, quoted; values are params.
-    table = connection.ops.quote_name(Alert.persons.through._meta.db_table)
-    insert = f"INSERT INTO {table} (alert_id, person_id) VALUES (%s, %s)"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            insert,
-            [(pk, p) for pk, a in zip(ids, new_alerts, strict=True) for p in a.family],
-        )
+    # The alerts' persons: two integers a row.
+    _insert_rows(
+        Alert.persons.through._meta.db_table,
+        ("alert_id", "person_id"),
+        [(pk, p) for pk, a in zip(ids, new_alerts, strict=True) for p in a.family],
+        ids=False,
+    )
     kind = str(AlertKind.CUMULATIVE)
     ledger_record_many(
         actor=ACTOR,
