@@ -817,15 +817,18 @@ def _store_fingerprints(rows: list[tuple[int, str, str]]) -> None:
     each (``bulk_update``'s CASE grows with the batch)."""
     if not rows:
         return
+    cols = ([r[1] for r in rows], [r[2] for r in rows])
     # S608: the table name comes from the model's own metadata, quoted; values are params.
     table = connection.ops.quote_name(Alert._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Each column as one comma-separated text (digests are hex), split by the
+            # server: psycopg's client-side binding quotes a long list item by item.
             cursor.execute(
                 f"UPDATE {table} AS a SET fingerprint = v.f, outcome = v.o "  # noqa: S608
-                "FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS v(id, f, o) "
-                "WHERE a.id = v.id",
-                [[r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]],
+                "FROM unnest(string_to_array(%s, ',')::bigint[], string_to_array(%s, ','), "
+                "string_to_array(%s, ',')) AS v(id, f, o) WHERE a.id = v.id",
+                [",".join(str(r[0]) for r in rows), *(",".join(c) for c in cols)],
             )
         else:
             cursor.executemany(
