@@ -609,42 +609,55 @@ def link_batch(
     kind[multi] = 2
     kind[(br_p >= 0) & (doubtful_mask | (br_p >= model.lower))] = 1
     kind[multi & (how_prio != 99)] = 0
-    out: list[Assignment] = []
-    append = out.append
-    prios = how_prio.tolist()
-    hps = how_p.tolist()
-    brp = br_p.tolist()
-    bry = br_y.tolist()
-    bany = best_any.tolist()
-    for i, (k, cluster, kd_i) in enumerate(zip(keys, cluster_of, kind.tolist(), strict=True)):
-        if not is_new[i]:
-            if cluster != anchors[i]:
-                append(Assignment(k, cluster, Outcome.LINKED, Method.MANUAL, None))
-        elif kd_i == 0:
-            hp = hps[i]
-            append(
-                Assignment(
-                    k, cluster, Outcome.LINKED, method_of[prios[i]], None if hp != hp else hp
-                )
-            )
-        elif kd_i == 1:
-            append(
-                Assignment(
-                    k, cluster, Outcome.REVIEW, Method.REVIEW, brp[i], review_with=keys[bry[i]]
-                )
-            )
-        elif kd_i == 2:  # joined through another record's edge only (e.g. via manual)
-            append(Assignment(k, cluster, Outcome.LINKED, Method.SPLINK, None))
-        else:
-            b = bany[i]
-            append(
-                Assignment(k, cluster, Outcome.NEW_PERSON, Method.NEW_PERSON, None if b != b else b)
-            )
+    # Columns of the assignments, then one constructor call per record (a Python
+    # branch per record cost 2-3 s at 1M records).
+    kind[~np.asarray(is_new, dtype=bool)] = 4  # existing record: only if a must-link moved it
+    score = np.full(n, np.nan)
+    score[kind == 0] = how_p[kind == 0]
+    score[kind == 1] = br_p[kind == 1]
+    score[kind == 3] = best_any[kind == 3]
+    outcome_of = np.array(
+        [Outcome.LINKED, Outcome.REVIEW, Outcome.LINKED, Outcome.NEW_PERSON, Outcome.LINKED],
+        dtype=object,
+    )
+    method_col = np.array(
+        [Method.SPLINK, Method.REVIEW, Method.SPLINK, Method.NEW_PERSON, Method.MANUAL],
+        dtype=object,
+    )[kind]
+    linked_own = kind == 0
+    method_col[linked_own] = np.array([method_of[p] for p in range(5)] + [""], dtype=object)[
+        np.minimum(how_prio[linked_own], 5)
+    ]
+    key_arr = np.asarray(keys, dtype=object)
+    review_with = np.full(n, None, dtype=object)
+    in_review = kind == 1
+    review_with[in_review] = key_arr[br_y[in_review]]
+    score_col = score.astype(object)
+    score_col[np.isnan(score)] = None
+    score_col[kind == 4] = None
+    cluster_arr = np.asarray(cluster_of, dtype=object)
+    keep_out = kind != 4
+    if existing:
+        anchor_arr = np.asarray(anchors, dtype=object)
+        keep_out |= (kind == 4) & (cluster_arr != anchor_arr)
+    sel = np.flatnonzero(keep_out)
+    out = list(
+        map(
+            Assignment,
+            key_arr[sel].tolist(),
+            cluster_arr[sel].tolist(),
+            outcome_of[kind[sel]].tolist(),
+            method_col[sel].tolist(),
+            score_col[sel].tolist(),
+            review_with[sel].tolist(),
+        )
+    )
     if progress:
         progress(total_steps, total_steps)
     log.info("clustering took %.1f s", time.perf_counter() - t0)
     counts: dict[str, int] = {}
-    for a_ in out:
-        counts[a_.outcome.value] = counts.get(a_.outcome.value, 0) + 1
+    for k_, c_ in zip(*np.unique(kind[sel], return_counts=True), strict=True):
+        name = outcome_of[int(k_)].value
+        counts[name] = counts.get(name, 0) + int(c_)
     log.info("linking done: %s", counts)
     return out
