@@ -75,10 +75,17 @@ def evaluate(spec: RuleSpec, evidence: Iterable[Evidence]) -> Finding | None:
     return None if window is None else finding(items, window, str, str)
 
 
-def relevant(criteria: frozenset[int] | None, evidence: list[Item]) -> list[Item]:
-    """The sweep's items a rule counts (by category id), in the order the rule reads them."""
-    items = list(evidence) if criteria is None else [e for e in evidence if e[2] in criteria]
-    items.sort()
+def relevant(
+    criteria: frozenset[int] | None, evidence: list[Item], *, ordered: bool = False
+) -> list[Item]:
+    """The sweep's items a rule counts (by category id), in the order the rule reads them.
+    With ``ordered`` the evidence is already sorted (and every item counts, it is
+    returned as it is, not copied)."""
+    if criteria is None:
+        return evidence if ordered else sorted(evidence)
+    items = [e for e in evidence if e[2] in criteria]
+    if not ordered:
+        items.sort()
     return items
 
 
@@ -88,7 +95,7 @@ def judge(spec: RuleSpec, items: Sequence[tuple[int, K, K]]) -> Window | None:
     Which items count does not depend on the order of items within a day (the window's
     edges are days), so items may be ordered by codes or by ids alike."""
     min_agencies, min_criteria = spec.min_agencies, spec.min_criteria
-    if not items:
+    if not items or len(items) < min_agencies or len(items) < min_criteria:
         return None
     # Never met when all of the family's items together fall short.
     if len({e[1] for e in items}) < min_agencies or len({e[2] for e in items}) < min_criteria:

@@ -718,8 +718,9 @@ def concern_rules_run(
                 progress(summary.families, max(total, summary.families))
             if not evidence:
                 continue
+            evidence.sort()  # once: each rule's items are then a sorted subsequence
             for rule in rules:
-                items = relevant(rule.category_ids, evidence)
+                items = relevant(rule.category_ids, evidence, ordered=True)
                 if not items:
                     continue
                 existing = None
