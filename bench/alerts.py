@@ -189,7 +189,7 @@ def main() -> None:
         os.environ["DATABASE_URL"] = args.database_url
     build(args.households, args.seed)
 
-    from django.db import connection
+    from django.db import connection, transaction
 
     from fullpicture.alerts.models import Alert
     from fullpicture.alerts.services import concern_rules_run
@@ -222,7 +222,11 @@ def main() -> None:
     halcon = ", ".join(f"'{s}'" for s in HALCON)
     sql = (SQL_POSTGRES if connection.vendor == "postgresql" else SQL_SQLITE).format(halcon=halcon)
     t = time.perf_counter()
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            # The sweep's own setting for its read (selectors.all_evidence), so both
+            # sides have the same memory to sort and hash in.
+            cur.execute("SET LOCAL work_mem = '64MB'")
         cur.execute(sql)
         rows = cur.fetchall()
     aggregate = time.perf_counter() - t
