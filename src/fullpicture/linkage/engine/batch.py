@@ -592,11 +592,16 @@ def link_batch(
     best_any[ba.index.to_numpy()] = ba.to_numpy()
 
     # 4. Cluster ids and assignments.
-    key_rank, key_sorted = pd.factorize(pd.Series(keys), sort=True)
-    kd = pd.DataFrame({"r": root, "k": key_rank}).groupby("r")["k"].min()
-    first_key = np.empty(n, dtype=object)
-    first_key[kd.index.to_numpy()] = key_sorted[kd.to_numpy()]
-    cluster_of = [new_cluster_prefix + k for k in first_key[root].tolist()]
+    # A new cluster is named after its smallest key: rank the keys (numpy sorts
+    # fixed-width strings by code point, as Python compares them) and take each
+    # root's smallest rank.
+    key_arr = np.asarray(keys, dtype=object)
+    by_key = np.argsort(np.asarray(keys, dtype=str), kind="stable")
+    key_rank = np.empty(n, dtype=np.int64)
+    key_rank[by_key] = np.arange(n, dtype=np.int64)
+    min_rank = np.full(n, n, dtype=np.int64)
+    np.minimum.at(min_rank, root, key_rank)
+    cluster_of = [new_cluster_prefix + k for k in key_arr[by_key[min_rank[root]]].tolist()]
     for i in slow_nodes.tolist():
         anchor_id = uf.anchor.get(int(root[i]))
         if anchor_id is not None:
@@ -628,7 +633,6 @@ def link_batch(
     method_col[linked_own] = np.array([method_of[p] for p in range(5)] + [""], dtype=object)[
         np.minimum(how_prio[linked_own], 5)
     ]
-    key_arr = np.asarray(keys, dtype=object)
     review_with = np.full(n, None, dtype=object)
     in_review = kind == 1
     review_with[in_review] = key_arr[br_y[in_review]]
