@@ -20,7 +20,8 @@ seeded categories. Then times, each on the same data:
   an installation upgraded from before the digests pays once);
 * ``SQL aggregate``: one statement that, for every household and every item date,
   counts the distinct agencies and Halcon criteria in the 365 days up to it, and
-  returns the households meeting each seeded rule.
+  returns the households meeting each seeded rule. On PostgreSQL it runs twice, with
+  the default ``work_mem`` and with the sweep's 64 MB, and the faster run counts.
 
 The households each way must be the same (as sets, each rule), with one alert per
 household and rule, and the audit ledger (one event per new alert, through its bulk
@@ -221,15 +222,18 @@ def main() -> None:
 
     halcon = ", ".join(f"'{s}'" for s in HALCON)
     sql = (SQL_POSTGRES if connection.vendor == "postgresql" else SQL_SQLITE).format(halcon=halcon)
-    t = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            # The sweep's own setting for its read (selectors.all_evidence), so both
-            # sides have the same memory to sort and hash in.
-            cur.execute("SET LOCAL work_mem = '64MB'")
-        cur.execute(sql)
-        rows = cur.fetchall()
-    aggregate = time.perf_counter() - t
+    # On PostgreSQL the aggregate runs twice: with the default work_mem and with the
+    # sweep's own setting for its read (selectors.all_evidence); the faster counts.
+    timings = []
+    for work_mem in ("", "64MB") if connection.vendor == "postgresql" else ("",):
+        t = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cur:
+            if work_mem:
+                cur.execute(f"SET LOCAL work_mem = '{work_mem}'")
+            cur.execute(sql)
+            rows = cur.fetchall()
+        timings.append(time.perf_counter() - t)
+    aggregate = min(timings)
     print(f"load average after the runs: {os.getloadavg()[0]:.2f}")
 
     # The same households each way, not only as many: each alert names its family's
@@ -268,7 +272,9 @@ def main() -> None:
     print(f"sweep (steady)   {sweep_steady:8.2f} s  ratio {sweep_steady / aggregate:.2f}")
     print(f"sweep (re-judge) {sweep_rejudge:8.2f} s  ratio {sweep_rejudge / aggregate:.2f}")
     print(f"sweep (re-read)  {sweep_reread:8.2f} s  ratio {sweep_reread / aggregate:.2f}")
-    print(f"SQL aggregate    {aggregate:8.2f} s")
+    print(
+        f"SQL aggregate    {aggregate:8.2f} s  (each run: {', '.join(f'{x:.2f}' for x in timings)})"
+    )
 
 
 if __name__ == "__main__":
