@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fullpicture.alerts import selectors, services
 from fullpicture.alerts.models import HANDOVER_ITEMS, CareSetting
 from fullpicture.partnerships.models import Practitioner
+from fullpicture.partnerships.selectors import request_practitioner
 
 SETTINGS_OFFERED = [
     (CareSetting.EMERGENCY.value, "Emergency department (A&E)"),
@@ -23,9 +24,7 @@ SETTINGS_OFFERED = [
 
 
 def _viewer(request: HttpRequest) -> Practitioner:
-    user = request.user
-    assert isinstance(user, Practitioner)  # noqa: S101  (LoginRequiredMiddleware guarantees it)
-    return user
+    return request_practitioner(request)
 
 
 @require_http_methods(["GET", "POST"])
