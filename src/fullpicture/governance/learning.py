@@ -45,9 +45,9 @@ from fullpicture.partnerships.models import Agency, Practitioner, RoleCode
 from fullpicture.people.models import Household, Person, SourceRecord
 from fullpicture.sharing.models import WithholdReason
 from fullpicture.sharing.policy import LEARNING_REVIEW_ACTOR, Purpose
+from fullpicture.sharing.selectors import review_grant_chronology
 from fullpicture.sharing.services import (
     SharingRefused,
-    review_grant_chronology,
     review_grant_create,
     review_grant_end,
 )

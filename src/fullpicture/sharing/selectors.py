@@ -14,16 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from fullpicture.audit.models import Action
-from fullpicture.audit.services import ledger_record
+from fullpicture.audit.services import Actor, ledger_record
 from fullpicture.partnerships.models import Agency, Practitioner
 from fullpicture.people.models import Person, Relationship, SourceRecord
+from fullpicture.sharing.errors import SharingRefused
 from fullpicture.sharing.models import (
     Agreement,
     BreakGlassGrant,
@@ -36,12 +37,16 @@ from fullpicture.sharing.models import (
     WithholdReason,
 )
 from fullpicture.sharing.policy import (
+    REVIEW_GRANT_SCOPE,
     PolicyContext,
+    Purpose,
     agency_filter_for,
     agreement_in_force_q,
+    grant_context,
     item_filter_for,
     policy_context,
     record_filter_for,
+    system_access_required,
 )
 from fullpicture.vocabulary.models import ConcernCategory
 
@@ -354,6 +359,47 @@ def person_chronology(
             details=details,
         )
     return Chronology(items=items, agencies=agencies)
+
+
+def review_grant_chronology(
+    *, actor: Actor, grant_id: int, person_id: int
+) -> list[InformationItem]:
+    """Use a review grant: every item about one person in its scope, as the policy point's
+    grant context allows, in the order it happened, with its persons. Each use is one
+    ledger ``view`` of the person's chronology with the item ids and the grant, in the same
+    transaction (audit fails closed). Who gave the information stays hidden where the
+    source is protected (no agency reads here, so every protected source is hidden)."""
+    purpose = Purpose.LEARNING_REVIEW.value
+    system_access_required(actor=actor.id, purpose=purpose, scope=REVIEW_GRANT_SCOPE)
+    ctx = grant_context(grant=grant_id, actor=actor.id)
+    if ctx.review_grant is None:
+        raise SharingRefused(
+            f"Review grant {grant_id} is not active for {actor.id} (expired, ended, or its "
+            "approver is no longer an information-governance lead): nothing was read."
+        )
+    if person_id not in ctx.grant_persons:
+        raise SharingRefused(f"Person {person_id} is not in review grant {grant_id}'s scope.")
+    about = InformationItem.persons.through.objects.filter(person_id=person_id).values(
+        "informationitem_id"
+    )
+    with transaction.atomic():
+        items = list(
+            _items_listed(ctx)
+            .filter(pk__in=about)
+            .prefetch_related("persons")
+            .order_by("occurred_at", "id")
+        )
+        redact_protected_sources(items=items, agency_id=None)
+        ledger_record(
+            actor=actor,
+            action=Action.VIEW,
+            object_type="person_chronology",
+            object_id=person_id,
+            purpose=purpose,
+            legal_basis=ctx.grant_basis,
+            details={"item_ids": [str(i.pk) for i in items], "review_grant": str(grant_id)},
+        )
+    return items
 
 
 def recent_items_for_agency(

@@ -20,6 +20,7 @@ from fullpicture.audit.models import Action
 from fullpicture.audit.services import Actor, EventSpec, ledger_record, ledger_record_many
 from fullpicture.partnerships.models import Agency, Practitioner
 from fullpicture.people.models import Person
+from fullpicture.sharing.errors import SharingRefused
 
 # The item feed lives in sharing.feeds; its names stay importable from here (__all__).
 from fullpicture.sharing.feeds import (
@@ -213,14 +214,6 @@ def _best_rank(item_id: int) -> int:
 # --------------------------------------------------------------------------------------
 # Refusals and optimistic locking
 # --------------------------------------------------------------------------------------
-
-
-class SharingRefused(Exception):
-    """A write that breaks a rule: nothing was written; ``errors`` say why, plainly."""
-
-    def __init__(self, *errors: str) -> None:
-        super().__init__("; ".join(errors))
-        self.errors = list(errors)
 
 
 class StaleEdit(SharingRefused):
@@ -1456,57 +1449,6 @@ def review_grant_end(*, actor: Actor, grant_id: int, reason_code: str = "closed"
             details={"review": grant.review_ref},
         )
     return grant
-
-
-def review_grant_chronology(
-    *, actor: Actor, grant_id: int, person_id: int
-) -> list[InformationItem]:
-    """Use a review grant: every item about one person in its scope, as the policy point's
-    grant context allows, in the order it happened. Each use is one ledger ``view`` of the
-    person's chronology with the item ids and the grant, in the same transaction (audit
-    fails closed). Who gave the information stays hidden where the source is protected."""
-    from fullpicture.sharing.policy import (
-        REVIEW_GRANT_SCOPE,
-        Purpose,
-        grant_context,
-        item_filter_for,
-        system_access_required,
-    )
-
-    purpose = Purpose.LEARNING_REVIEW.value
-    system_access_required(actor=actor.id, purpose=purpose, scope=REVIEW_GRANT_SCOPE)
-    ctx = grant_context(grant=grant_id, actor=actor.id)
-    if ctx.review_grant is None:
-        raise SharingRefused(
-            f"Review grant {grant_id} is not active for {actor.id} (expired, ended, or its "
-            "approver is no longer an information-governance lead): nothing was read."
-        )
-    if person_id not in ctx.grant_persons:
-        raise SharingRefused(f"Person {person_id} is not in review grant {grant_id}'s scope.")
-    about = InformationItem.persons.through.objects.filter(person_id=person_id).values(
-        "informationitem_id"
-    )
-    with transaction.atomic():
-        items = list(
-            InformationItem.objects.filter(item_filter_for(ctx), pk__in=about)
-            .select_related("source_agency", "category", "recorded_by")
-            .prefetch_related("persons")
-            .order_by("occurred_at", "id")
-        )
-        for item in items:
-            item.source_redacted = item.protect_source
-            if item.source_redacted:
-                item.source_description = ""
-        ledger_record(
-            actor=actor,
-            action=Action.VIEW,
-            object_type="person_chronology",
-            object_id=person_id,
-            purpose=purpose,
-            legal_basis=ctx.grant_basis,
-            details={"item_ids": [str(i.pk) for i in items], "review_grant": str(grant_id)},
-        )
-    return items
 
 
 # --------------------------------------------------------------------------------------

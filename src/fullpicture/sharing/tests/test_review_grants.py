@@ -21,9 +21,9 @@ from fullpicture.sharing.policy import (
     record_filter_for,
     system_access,
 )
+from fullpicture.sharing.selectors import review_grant_chronology
 from fullpicture.sharing.services import (
     SharingRefused,
-    review_grant_chronology,
     review_grant_create,
     review_grant_end,
 )
