@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from fullpicture.sharing.chronology import (
+    ChronologyView,
     HouseholdSummary,
     access_household_by_id,
     chronology_for_household,
@@ -19,7 +20,12 @@ from fullpicture.sharing.chronology import (
 )
 from fullpicture.sharing.policy import Purpose
 from fullpicture.sharing.selectors import NotFound, PersonSummary, access_person_by_id
-from fullpicture.web.chronology_forms import chronology_context, filter_form, filters_text
+from fullpicture.web.chronology_forms import (
+    ChronologyFilterForm,
+    chronology_context,
+    filter_form,
+    filters_text,
+)
 from fullpicture.web.chronology_pdf import render_chronology_pdf
 from fullpicture.web.views import _purpose_from, _viewer
 
@@ -45,7 +51,27 @@ def _open_household(request: HttpRequest, household_id: int) -> tuple[HouseholdS
     return household, purpose
 
 
-def _pdf(content: bytes, filename: str) -> HttpResponse:
+def _print(
+    request: HttpRequest,
+    chronology: ChronologyView,
+    *,
+    form: ChronologyFilterForm,
+    purpose: str,
+    head: dict[str, str],
+) -> HttpResponse:
+    """The print view of a chronology; ``head`` gives its title, subtitle and back link."""
+    context = chronology_context(request, chronology=chronology, form=form, purpose=purpose)
+    context.update({**head, "purpose_label": Purpose(purpose).label})
+    return render(request, "web/chronology_print.html", context)
+
+
+def _pdf(chronology: ChronologyView, *, title: str, purpose: str, filename: str) -> HttpResponse:
+    content = render_chronology_pdf(
+        chronology,
+        title=title,
+        purpose_label=Purpose(purpose).label,
+        filters_text=filters_text(chronology),
+    )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
@@ -84,16 +110,17 @@ def household_print(request: HttpRequest, household_id: int) -> HttpResponse:
         filters=form.filters(),
         export_format="print",
     )
-    context = chronology_context(request, chronology=chronology, form=form, purpose=purpose)
-    context.update(
-        {
+    return _print(
+        request,
+        chronology,
+        form=form,
+        purpose=purpose,
+        head={
             "title": f"Household {household.household.pk}",
             "subtitle": ", ".join(m.display_name for m in household.members),
-            "purpose_label": Purpose(purpose).label,
             "back_url": reverse("web:household", args=[household_id]),
-        }
+        },
     )
-    return render(request, "web/chronology_print.html", context)
 
 
 @require_GET
@@ -108,13 +135,12 @@ def household_pdf(request: HttpRequest, household_id: int) -> HttpResponse:
         export_format="pdf",
     )
     members = ", ".join(m.display_name for m in household.members)
-    content = render_chronology_pdf(
+    return _pdf(
         chronology,
         title=f"Household {household.household.pk} ({members})",
-        purpose_label=Purpose(purpose).label,
-        filters_text=filters_text(chronology),
+        purpose=purpose,
+        filename=f"chronology-household-{household_id}.pdf",
     )
-    return _pdf(content, f"chronology-household-{household_id}.pdf")
 
 
 @require_GET
@@ -128,16 +154,17 @@ def person_chronology_print(request: HttpRequest, person_id: int) -> HttpRespons
         filters=form.filters(),
         export_format="print",
     )
-    context = chronology_context(request, chronology=chronology, form=form, purpose=purpose)
-    context.update(
-        {
+    return _print(
+        request,
+        chronology,
+        form=form,
+        purpose=purpose,
+        head={
             "title": summary.display_name,
             "subtitle": f"Person {summary.person.pk}",
-            "purpose_label": Purpose(purpose).label,
             "back_url": reverse("web:person", args=[person_id]),
-        }
+        },
     )
-    return render(request, "web/chronology_print.html", context)
 
 
 @require_GET
@@ -151,10 +178,9 @@ def person_chronology_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
         filters=form.filters(),
         export_format="pdf",
     )
-    content = render_chronology_pdf(
+    return _pdf(
         chronology,
         title=f"{summary.display_name} (person {summary.person.pk})",
-        purpose_label=Purpose(purpose).label,
-        filters_text=filters_text(chronology),
+        purpose=purpose,
+        filename=f"chronology-person-{person_id}.pdf",
     )
-    return _pdf(content, f"chronology-person-{person_id}.pdf")
