@@ -9,6 +9,7 @@ exactly as the CSV's name row and column: ``{"message": ..., "errors": ["items[3
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -20,7 +21,6 @@ from fullpicture.partnerships.models import Agency, Practitioner
 from fullpicture.sharing.feeds import (
     INVOLVEMENT_COLUMNS,
     ITEM_COLUMNS,
-    RowOutcome,
     involvements_import,
     items_import,
 )
@@ -131,10 +131,21 @@ def _own_agency(principal: Practitioner, claimed: str) -> Agency | Status[Any]:
     return agency
 
 
-def _results(outcomes: list[RowOutcome]) -> list[dict[str, Any]]:
-    return [
-        {"index": o.row, "source_id": o.source_id, "id": o.id, "status": o.status} for o in outcomes
-    ]
+def _imported(run: Callable[[], Any]) -> Any:
+    """Run one all-or-nothing import and answer with each row's outcome, or 400 and why."""
+    try:
+        result = run()
+    except ImportRejected as exc:
+        return _refused(400, "The batch was refused; nothing was stored.", exc.errors)
+    return {
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "results": [
+            {"index": o.row, "source_id": o.source_id, "id": o.id, "status": o.status}
+            for o in result.outcomes
+        ],
+    }
 
 
 @router.post("/items", response={200: FeedOut, **ERRORS})
@@ -154,22 +165,15 @@ def items_feed(request: HttpRequest, body: ItemsIn) -> Any:
         row = {c: str(getattr(item, c)).strip() for c in ITEM_COLUMNS if c != "person_source_ids"}
         row["person_source_ids"] = ";".join(p.strip() for p in item.person_source_ids)
         rows.append((index, row))
-    try:
-        result = items_import(
+    return _imported(
+        lambda: items_import(
             agency=agency,
             rows=rows,
             file="items",
             actor=principal.actor,
             current_to=body.current_to,
         )
-    except ImportRejected as exc:
-        return _refused(400, "The batch was refused; nothing was stored.", exc.errors)
-    return {
-        "created": result.created,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-        "results": _results(result.outcomes),
-    }
+    )
 
 
 @router.post("/involvements", response={200: FeedOut, **ERRORS})
@@ -185,19 +189,12 @@ def involvements_feed(request: HttpRequest, body: InvolvementsIn) -> Any:
         (index, {c: str(getattr(i, c)).strip() for c in INVOLVEMENT_COLUMNS})
         for index, i in enumerate(body.involvements)
     ]
-    try:
-        result = involvements_import(
+    return _imported(
+        lambda: involvements_import(
             agency=agency,
             rows=rows,
             file="involvements",
             actor=principal.actor,
             current_to=body.current_to,
         )
-    except ImportRejected as exc:
-        return _refused(400, "The batch was refused; nothing was stored.", exc.errors)
-    return {
-        "created": result.created,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-        "results": _results(result.outcomes),
-    }
+    )
