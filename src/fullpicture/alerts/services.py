@@ -904,13 +904,7 @@ _INSERTED = (
     "updated_at",
     "fingerprint",
     "outcome",
-    "criteria",
-    "agencies",
-    "item_count",
-    "evidence_from",
-    "evidence_to",
-    "evidence_date",
-    "explanation",
+    *_COMPARED,
 )
 
 
