@@ -71,6 +71,7 @@ from fullpicture.vocabulary.models import ConcernCategory
 
 log = logging.getLogger(__name__)
 ACTOR = Actor.system("alerts")
+MOVES_SCOPE = "record-postcodes"  # what moves_detect reads (the same decision record)
 ALERT_SCOPE = "item-metadata"  # what the rules read: docs/decisions/0007-system-actors.md
 REPEAT_WINDOW = dt.timedelta(days=90)
 REPEAT_ATTENDANCES = 3
@@ -1113,7 +1114,11 @@ class MoveSummary:
 def moves_detect(*, person_ids: Iterable[int], actor: Actor = ACTOR) -> MoveSummary:
     """Compare where each person's most recent record says they live with where they
     lived before; a move into another partnership by a flagged child or a family with
-    an open enquiry or alert notifies both partnerships and opens a case transfer."""
+    an open enquiry or alert notifies both partnerships and opens a case transfer.
+
+    Read as the system actor ``system:alerts`` for the purpose *alerting*: the policy
+    point is asked before any record is read (refused: nothing is read)."""
+    system_access_required(actor=actor.id, purpose=SystemPurpose.ALERTING.value, scope=MOVES_SCOPE)
     districts = _district_partnerships()
     summary = MoveSummary()
     wanted = sorted(set(person_ids))

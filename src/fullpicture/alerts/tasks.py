@@ -9,7 +9,13 @@ from __future__ import annotations
 from django_tasks import task
 
 from fullpicture.alerts.selectors import persons_of_items
-from fullpicture.alerts.services import ACTOR, ALERT_SCOPE, concern_rules_run, moves_detect
+from fullpicture.alerts.services import (
+    ACTOR,
+    ALERT_SCOPE,
+    MOVES_SCOPE,
+    concern_rules_run,
+    moves_detect,
+)
 from fullpicture.people.models import SourceRecord
 from fullpicture.sharing.policy import SystemPurpose, system_access_required
 
@@ -31,7 +37,9 @@ def rules_for_items(item_ids: list[int]) -> int:
 
 @task()
 def moves_for_records(record_ids: list[int]) -> int:
-    """Look for moves between partnerships by the persons of new or relinked records."""
+    """Look for moves between partnerships by the persons of new or relinked records
+    (asking the policy point first, as ``moves_detect`` does)."""
+    system_access_required(actor=ACTOR.id, purpose=SystemPurpose.ALERTING.value, scope=MOVES_SCOPE)
     persons = set(
         SourceRecord.objects.filter(pk__in=record_ids, person__isnull=False).values_list(
             "person_id", flat=True

@@ -685,6 +685,7 @@ def _grant_decide(ctx: PolicyContext, *, item: Any) -> Decision:
 # whole of what system actors may do; anything else is refused. Scopes:
 #   item-metadata: an item's occurred date, agency, category and persons, never its
 #       summary, detail or recorder (the cumulative-concern rules count these).
+#   record-postcodes: the postcode and date of persons' records (families that move).
 #   retention: an item's or record's kind and dates, to erase what a schedule says is due.
 #   review-grant: every item and record about the persons an active review grant covers.
 
@@ -700,6 +701,11 @@ SYSTEM_ACCESS: dict[tuple[str, str, str], tuple[str, str]] = {
         "DPA 2018 Sch 1 para 18 (safeguarding of children and individuals at risk)",
         "counts of items by category, agency and date to raise alerts to the MASH; "
         "content is never read",
+    ),
+    ("system:alerts", SystemPurpose.ALERTING.value, "record-postcodes"): (
+        "Children Act 2004 s11; UK GDPR Art 6(1)(e) public task; DPA 2018 Sch 1 para 18",
+        "the postcode and date of persons' records, to see a flagged child or a family "
+        "with an open enquiry move into another partnership and tell both",
     ),
     (LEARNING_REVIEW_ACTOR, Purpose.LEARNING_REVIEW.value, REVIEW_GRANT_SCOPE): (
         REVIEW_GRANT_BASIS,

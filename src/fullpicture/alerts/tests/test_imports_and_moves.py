@@ -167,6 +167,27 @@ def _moving_child(world):
     return child
 
 
+def test_moves_ask_the_policy_point_and_read_nothing_when_refused(world, monkeypatch):
+    from fullpicture.sharing import policy
+
+    child = _moving_child(world)
+    ProtectionFlagFactory(partnership=world.away, person=child)
+    moves_detect(person_ids=[child.pk])
+    SourceRecordFactory(
+        agency=world.hospital,
+        source_id="H1",
+        person=child,
+        postcode="HT2 9ZZ",
+        recorded_at=dt.date(2026, 3, 1),
+    )
+    monkeypatch.delitem(policy.SYSTEM_ACCESS, ("system:alerts", "alerting", "record-postcodes"))
+    with pytest.raises(policy.SystemAccessRefused, match="record-postcodes"):
+        moves_detect(person_ids=[child.pk])
+    assert not CaseTransfer.objects.exists()
+    monkeypatch.undo()
+    assert moves_detect(person_ids=[child.pk]).moves == 1
+
+
 def test_a_flagged_child_moving_in_notifies_both_and_opens_a_transfer(world):
     child = _moving_child(world)
     ProtectionFlagFactory(partnership=world.away, person=child)
