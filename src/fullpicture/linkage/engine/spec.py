@@ -278,7 +278,18 @@ def _pc_one_out(x: FeatureRow, y: FeatureRow) -> bool:
     return a is not None and b is not None and _dl(a, b) <= 1
 
 
-_PC_ONE_OUT = "damerau_levenshtein(postcode_l, postcode_r) <= 1"
+# Postcodes at most one edit apart (a substitution, insertion, deletion or swap of
+# neighbours). The first part is a cheap necessary condition, so the edit distance is
+# computed only for the few pairs it leaves: between strings of 7 or more characters
+# one edit leaves the first three or the last three characters as they were (an edit
+# at position 3 or later keeps the first three; one at 0 to 2 touches nothing past 3,
+# and the last three start at 4 or later). Shorter postcodes are always measured.
+_PC_ONE_OUT = (
+    "(least(length(postcode_l), length(postcode_r)) < 7 "
+    "OR left(postcode_l, 3) = left(postcode_r, 3) "
+    "OR right(postcode_l, 3) = right(postcode_r, 3)) "
+    "AND damerau_levenshtein(postcode_l, postcode_r) <= 1"
+)
 
 # Half or more of the distinct words of the two addresses are shared (Jaccard >= 0.5):
 # the same street and town written with a typo, a missing house name or the words
