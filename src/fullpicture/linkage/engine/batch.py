@@ -14,6 +14,7 @@ and sent to REVIEW, so clusters cannot chain through one weak link.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import Collection, Iterable, Mapping
@@ -329,9 +330,12 @@ def link_batch(
         present = s.notna().to_numpy()
         if not present.any():
             continue
-        sub = pd.DataFrame({"v": s[present].to_numpy(), "i": np.flatnonzero(present)})
-        first = sub.groupby("v")["i"].transform("min").to_numpy()
-        other = sub["i"].to_numpy()
+        # Each record's edge goes to the first record holding the same value (codes by
+        # hashing: sorting a million identifier strings cost more than the rest).
+        other = np.flatnonzero(present)
+        codes = pd.factorize(s.to_numpy()[present])[0]
+        _, first_pos = np.unique(codes, return_index=True)
+        first = other[first_pos][codes]
         keep = first != other
         id_parts.append((method, first[keep], other[keep]))
 
@@ -645,17 +649,25 @@ def link_batch(
         anchor_arr = np.asarray(anchors, dtype=object)
         keep_out |= (kind == 4) & (cluster_arr != anchor_arr)
     sel = np.flatnonzero(keep_out)
-    out = list(
-        map(
-            Assignment,
-            key_arr[sel].tolist(),
-            cluster_arr[sel].tolist(),
-            outcome_of[kind[sel]].tolist(),
-            method_col[sel].tolist(),
-            score_col[sel].tolist(),
-            review_with[sel].tolist(),
+    # A million small objects at once: the cyclic garbage collector would walk every
+    # live object many times over while they are made (none of them can form a cycle).
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        out = list(
+            map(
+                Assignment,
+                key_arr[sel].tolist(),
+                cluster_arr[sel].tolist(),
+                outcome_of[kind[sel]].tolist(),
+                method_col[sel].tolist(),
+                score_col[sel].tolist(),
+                review_with[sel].tolist(),
+            )
         )
-    )
+    finally:
+        if gc_was_on:
+            gc.enable()
     if progress:
         progress(total_steps, total_steps)
     log.info("clustering took %.1f s", time.perf_counter() - t0)
