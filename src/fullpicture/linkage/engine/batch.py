@@ -300,15 +300,18 @@ def link_batch(
     # 1. Splink scores (only pairs touching a new record when running incrementally).
     new_mask = pd.Series(is_new)
     t0 = time.perf_counter()
-    pred = score_pairs(feats, model, new_mask=None if all(is_new) else new_mask)
+    # Splink is given row numbers as ids: its joins and its de-duplication of pairs
+    # found by several rules compare integers instead of key strings, and the pairs
+    # come back as row numbers.
+    scored = feats.assign(unique_id=np.arange(n, dtype=np.int64))
+    pred = score_pairs(scored, model, new_mask=None if all(is_new) else new_mask)
     log.info("Splink scoring took %.1f s", time.perf_counter() - t0)
     t0 = time.perf_counter()
     if progress:
         progress(2, total_steps)
     veto = pair_vetoes(pred, model)
-    key_index = pd.Index(keys)
-    li = key_index.get_indexer(pred["unique_id_l"]).astype(np.int64)
-    ri = key_index.get_indexer(pred["unique_id_r"]).astype(np.int64)
+    li = pred["unique_id_l"].to_numpy(dtype=np.int64)
+    ri = pred["unique_id_r"].to_numpy(dtype=np.int64)
     probs = pred["match_probability"].to_numpy()
     log.info("scored %d candidate pairs above the lower threshold", len(pred))
 
@@ -320,7 +323,9 @@ def link_batch(
         zip(li[is_block].tolist(), ri[is_block].tolist(), strict=True)
     )
     s_rows = np.flatnonzero(is_strong)
-    s_rows = s_rows[np.argsort(-probs[s_rows], kind="stable")]
+    # Strongest first; equal scores in record order, so the outcome does not depend
+    # on the order Splink returns its pairs in.
+    s_rows = s_rows[np.lexsort((ri[s_rows], li[s_rows], -probs[s_rows]))]
     r_rows = np.flatnonzero(~is_block & ~is_strong)
 
     # 2. Deterministic identifier edges.
@@ -573,15 +578,13 @@ def link_batch(
     for col in ("nhs", "upn", "pnc"):
         va, vb = root_ids[col][ra], root_ids[col][rb]
         keep &= ~((va != None) & (vb != None) & (va != vb))  # noqa: E711
-    order = np.arange(len(cand))
     rd = pd.DataFrame(
         {
             "x": np.concatenate([ca_[keep], cb_[keep]]),
             "y": np.concatenate([cb_[keep], ca_[keep]]),
             "p": np.concatenate([cp_[keep], cp_[keep]]),
-            "o": np.concatenate([order[keep], order[keep]]),
         }
-    ).sort_values(["x", "p", "o"], ascending=[True, False, True], kind="stable")
+    ).sort_values(["x", "p", "y"], ascending=[True, False, True], kind="stable")
     rd = rd.drop_duplicates("x")
     br_p = np.full(n, -1.0)
     br_y = np.full(n, -1, dtype=np.int64)
