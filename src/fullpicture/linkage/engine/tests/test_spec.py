@@ -79,3 +79,33 @@ def test_location_levels_agree_on_postcodes_one_edit_apart() -> None:
     assert sql_g == py
     # the edits reach the "one character out" levels, not only the ends of the scale
     assert len(set(py)) >= 6
+
+
+def test_splink_finds_every_column_the_settings_name(caplog) -> None:  # type: ignore[no-untyped-def]
+    """The engine builds its linkers without Splink's settings check (it costs 0.6 s a
+    linker): run the check here, on every blocking rule the model may choose."""
+    import logging
+
+    from splink import DuckDBAPI, Linker
+
+    from fullpicture.linkage.engine.features import features_frame
+    from fullpicture.linkage.engine.model import settings_dict
+    from fullpicture.linkage.engine.spec import PREDICT_BLOCKING
+
+    frame = features_frame([RecordIn(key="a:1", given_name="Ann", family_name="Lee")])
+    db_api = DuckDBAPI()
+    with caplog.at_level(logging.WARNING, logger="splink"):
+        Linker(
+            db_api.register(frame), settings_dict(list(PREDICT_BLOCKING)), validate_settings=True
+        )
+    assert "missing" not in caplog.text.lower()
+    assert "invalid" not in caplog.text.lower()
+    # the check does speak when a column is missing
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="splink"):
+        Linker(
+            DuckDBAPI().register(frame.drop(columns=["addr_key"])),
+            settings_dict(list(PREDICT_BLOCKING)),
+            validate_settings=True,
+        )
+    assert "addr_key" in caplog.text
