@@ -8,6 +8,7 @@ import random
 
 import duckdb
 import pandas as pd
+import pytest
 
 from fullpicture.linkage.engine.features import FEATURES, FeatureRow, record_features
 from fullpicture.linkage.engine.spec import LOCATION, Comparison
@@ -81,7 +82,7 @@ def test_location_levels_agree_on_postcodes_one_edit_apart() -> None:
     assert len(set(py)) >= 6
 
 
-def test_splink_finds_every_column_the_settings_name(caplog) -> None:  # type: ignore[no-untyped-def]
+def test_splink_finds_every_column_the_settings_name(caplog: pytest.LogCaptureFixture) -> None:
     """The engine builds its linkers without Splink's settings check (it costs 0.6 s a
     linker): run the check here, on every blocking rule the model may choose."""
     import logging
