@@ -91,6 +91,23 @@ def main() -> None:
     for r, c in reasons.most_common():
         print(f"  {c:4d}  {r}")
     rows.sort(reverse=True)
+    # What the F1 target would take: how many missed pairs have given names that
+    # disagree outright (the "else" level: the shape of a sibling or another adult at
+    # the address), and the best any upper threshold could do without a false link.
+    other_given = [r for r in rows if "first_name=else" in r[2]]
+    also = [r for r in other_given if "surname=else" in r[2] or "dob=different" in r[2]]
+    print(
+        f"\n{len(other_given)} of the {len(rows)} compared missed pairs have given names "
+        f"that disagree outright; {len(also)} of them also disagree on surname or date "
+        "of birth"
+    )
+    never = len(missed) - len(rows)
+    # with no false link F1 = 2R / (1 + R), so F1 >= f needs R >= f / (2 - f)
+    allowed = int(len(truth) * (2 - 2 * 0.999) / (2 - 0.999))
+    print(
+        f"F1 >= 0.999 with no false link allows at most {allowed} missed pairs: "
+        f"{len(missed) - allowed} of these {len(missed)} would have to link"
+    )
     for prob, p, lv in rows[: args.show]:
         print(f"  p={prob:.3f} {p[0]} {p[1]}: {lv}")
     review = [x for x in res if x.outcome.value == "review"]
@@ -111,6 +128,16 @@ def main() -> None:
     print("\nhighest false-pair probabilities:", [round(x, 4) for x, _ in fp[:10]])
     tp = sorted(float(pred.match_probability.iloc[i]) for q, i in pairs.items() if q in truth)
     print(f"true pairs compared: {len(tp)}; below upper: {sum(t < model.upper for t in tp)}")
+    if fp:
+        # Any upper threshold above the highest false pair links no false pair; the
+        # best of them links every compared true pair scoring above it.
+        top_false = fp[0][0]
+        best_missed = sum(t <= top_false for t in tp) + never
+        r = 1 - best_missed / len(truth)
+        print(
+            f"best upper threshold without a false link (just above {top_false:.3f}): "
+            f"{best_missed} missed, F1 {2 * r / (1 + r):.4f}"
+        )
 
 
 def pd_concat(a, b):  # type: ignore[no-untyped-def]
