@@ -43,6 +43,7 @@ FEATURES: tuple[str, ...] = (
     "pnc",
     "house_no",
     "dob_year",
+    "surname_start",
 )
 F = {name: i for i, name in enumerate(FEATURES)}
 
@@ -77,6 +78,7 @@ def record_features(rec: RecordIn) -> FeatureRow:
         clean_pnc_id(rec.pnc_id),
         house_number(akey),
         dob_key(rec.date_of_birth)[:4],
+        surname[:3],
     )
     return tuple(_none(v) for v in values)
 
@@ -154,6 +156,7 @@ def features_frame(records: Iterable[RecordIn] | pd.DataFrame) -> pd.DataFrame:
     out["pnc"] = _map_unique(raw["pnc_id"], clean_pnc_id)
     out["house_no"] = _map_unique(out["addr_key"].fillna(""), house_number)
     out["dob_year"] = out["dob"].str[:4]
+    out["surname_start"] = out["surname"].str[:3]
     out = out[["unique_id", *FEATURES]].copy()
     for c in FEATURES:
         col = out[c].to_numpy(dtype=object)

@@ -548,11 +548,14 @@ def rule_pair_counts(frame: pd.DataFrame, rules: Sequence[Sequence[str]]) -> lis
 
 def _rule_pairs(rule: Sequence[str]) -> set[tuple[str, str]]:
     """The (left column, right column) equalities a rule requires, with those they
-    imply (an equal date of birth means an equal birth year)."""
+    imply (an equal date of birth means an equal birth year, an equal surname an equal
+    start of the surname)."""
     left, right = rule_sides(rule)
     pairs = set(zip(left, right, strict=True))
     if ("dob", "dob") in pairs:
         pairs.add(("dob_year", "dob_year"))
+    if ("surname", "surname") in pairs:
+        pairs.add(("surname_start", "surname_start"))
     return pairs
 
 

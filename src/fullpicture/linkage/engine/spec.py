@@ -427,6 +427,9 @@ PREDICT_BLOCKING: tuple[tuple[str, ...], ...] = (
     ("addr_key",),
     ("first_name", "house_no"),
     ("surname", "house_no"),
+    # A surname keyed wrong after its third letter, with no date of birth and a new or
+    # mistyped postcode: the given name and the start of the surname still agree.
+    ("first_name", "surname_start"),
 )
 
 # A rule is used only if it generates at most this many pairs per record (or

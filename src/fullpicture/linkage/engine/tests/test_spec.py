@@ -110,3 +110,41 @@ def test_splink_finds_every_column_the_settings_name(caplog: pytest.LogCaptureFi
             validate_settings=True,
         )
     assert "addr_key" in caplog.text
+
+
+def test_a_rule_implied_by_a_wider_chosen_rule_is_dropped() -> None:
+    """On a small file every rule is affordable: a rule whose equalities imply a wider
+    chosen rule's (first name + surname implies first name + start of the surname;
+    a date of birth implies its year) finds nothing new and is dropped."""
+    from fullpicture.linkage.engine.features import features_frame
+    from fullpicture.linkage.engine.model import choose_blocking
+
+    people = [
+        RecordIn(
+            key=f"a:{i}", given_name=g, family_name=s, postcode="NF8 7NJ", address=f"{i} High St"
+        )
+        for i, (g, s) in enumerate(
+            [("Ann", "Musolino"), ("Ann", "Musoilno"), ("Bob", "Lee"), ("Ann", "Lee")]
+        )
+    ]
+    chosen = choose_blocking(features_frame(people))
+    assert ["first_name", "surname_start"] in chosen
+    assert ["first_name", "surname"] not in chosen
+    assert ["first_name", "surname", "dob_year"] not in chosen
+    assert ["dob"] in chosen
+    assert ["first_name", "dob"] not in chosen
+
+
+def test_a_surname_mistyped_after_its_third_letter_is_still_compared() -> None:
+    """No date of birth, the postcode keyed wrong, the surname mistyped: the given name
+    and the start of the surname still bring the two records together."""
+    from fullpicture.linkage.engine.features import features_frame
+    from fullpicture.linkage.engine.model import choose_blocking, rule_pair_counts
+
+    a = RecordIn(key="a:1", given_name="Chloe", family_name="Musolino", postcode="3782")
+    b = RecordIn(key="b:1", given_name="Chloe", family_name="Musoilno", postcode="3728")
+    frame = features_frame([a, b])
+    chosen = choose_blocking(frame)
+    counts = dict(zip(map(tuple, chosen), rule_pair_counts(frame, chosen), strict=True))
+    assert counts[("first_name", "surname_start")] == 1
+    assert sum(counts.values()) == 1
