@@ -234,3 +234,26 @@ def test_matcher_identifier_and_add(population: Pop, model: LinkageModel) -> Non
         RecordIn("new:2", given_name="Quentin", family_name="Zzyzx", postcode="ZZ9 9ZZ")
     )
     assert again.candidate == "new:1"
+
+
+def test_outcome_does_not_depend_on_the_order_splink_returns_pairs(
+    population: Pop, model: LinkageModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Equal scores are common (the same levels give the same score): the strongest
+    pairs are taken in record order, so shuffling Splink's output changes nothing."""
+    import numpy as np
+
+    from fullpicture.linkage.engine import batch
+
+    recs, _ = population
+    feats = features_frame(recs)
+    pred = score_pairs(feats.assign(unique_id=np.arange(len(feats))), model)
+    assert pred["match_probability"].duplicated().any()  # there are ties to break
+    runs = []
+    for seed in (1, 2):
+        shuffled = pred.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+        monkeypatch.setattr(batch, "score_pairs", lambda *a, _p=shuffled, **k: _p)
+        runs.append(link_batch(feats, model=model))
+    assert runs[0] == runs[1]
+    monkeypatch.undo()
+    assert link_batch(feats, model=model) == runs[0]
