@@ -51,6 +51,38 @@ def _open_household(request: HttpRequest, household_id: int) -> tuple[HouseholdS
     return household, purpose
 
 
+def _person_chronology(
+    request: HttpRequest, person_id: int, export_format: str = ""
+) -> tuple[PersonSummary, str, ChronologyFilterForm, ChronologyView]:
+    """Open the person through the policy point and read their filtered chronology."""
+    summary, purpose = _open_person(request, person_id)
+    form = filter_form(request)
+    chronology = chronology_for_person(
+        viewer=_viewer(request),
+        person=summary.person,
+        purpose=purpose,
+        filters=form.filters(),
+        export_format=export_format,
+    )
+    return summary, purpose, form, chronology
+
+
+def _household_chronology(
+    request: HttpRequest, household_id: int, export_format: str = ""
+) -> tuple[HouseholdSummary, str, ChronologyFilterForm, ChronologyView]:
+    """Open the household through the policy point and read its filtered chronology."""
+    household, purpose = _open_household(request, household_id)
+    form = filter_form(request)
+    chronology = chronology_for_household(
+        viewer=_viewer(request),
+        household=household,
+        purpose=purpose,
+        filters=form.filters(),
+        export_format=export_format,
+    )
+    return household, purpose, form, chronology
+
+
 def _print(
     request: HttpRequest,
     chronology: ChronologyView,
@@ -80,11 +112,7 @@ def _pdf(chronology: ChronologyView, *, title: str, purpose: str, filename: str)
 
 @require_GET
 def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
-    household, purpose = _open_household(request, household_id)
-    form = filter_form(request)
-    chronology = chronology_for_household(
-        viewer=_viewer(request), household=household, purpose=purpose, filters=form.filters()
-    )
+    household, purpose, form, chronology = _household_chronology(request, household_id)
     base = reverse("web:household", args=[household_id])
     context = chronology_context(request, chronology=chronology, form=form, purpose=purpose)
     context.update(
@@ -101,15 +129,7 @@ def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
 
 @require_GET
 def household_print(request: HttpRequest, household_id: int) -> HttpResponse:
-    household, purpose = _open_household(request, household_id)
-    form = filter_form(request)
-    chronology = chronology_for_household(
-        viewer=_viewer(request),
-        household=household,
-        purpose=purpose,
-        filters=form.filters(),
-        export_format="print",
-    )
+    household, purpose, form, chronology = _household_chronology(request, household_id, "print")
     return _print(
         request,
         chronology,
@@ -125,15 +145,7 @@ def household_print(request: HttpRequest, household_id: int) -> HttpResponse:
 
 @require_GET
 def household_pdf(request: HttpRequest, household_id: int) -> HttpResponse:
-    household, purpose = _open_household(request, household_id)
-    form = filter_form(request)
-    chronology = chronology_for_household(
-        viewer=_viewer(request),
-        household=household,
-        purpose=purpose,
-        filters=form.filters(),
-        export_format="pdf",
-    )
+    household, purpose, _form, chronology = _household_chronology(request, household_id, "pdf")
     members = ", ".join(m.display_name for m in household.members)
     return _pdf(
         chronology,
@@ -145,15 +157,7 @@ def household_pdf(request: HttpRequest, household_id: int) -> HttpResponse:
 
 @require_GET
 def person_chronology_print(request: HttpRequest, person_id: int) -> HttpResponse:
-    summary, purpose = _open_person(request, person_id)
-    form = filter_form(request)
-    chronology = chronology_for_person(
-        viewer=_viewer(request),
-        person=summary.person,
-        purpose=purpose,
-        filters=form.filters(),
-        export_format="print",
-    )
+    summary, purpose, form, chronology = _person_chronology(request, person_id, "print")
     return _print(
         request,
         chronology,
@@ -169,15 +173,7 @@ def person_chronology_print(request: HttpRequest, person_id: int) -> HttpRespons
 
 @require_GET
 def person_chronology_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
-    summary, purpose = _open_person(request, person_id)
-    form = filter_form(request)
-    chronology = chronology_for_person(
-        viewer=_viewer(request),
-        person=summary.person,
-        purpose=purpose,
-        filters=form.filters(),
-        export_format="pdf",
-    )
+    summary, purpose, _form, chronology = _person_chronology(request, person_id, "pdf")
     return _pdf(
         chronology,
         title=f"{summary.display_name} (person {summary.person.pk})",
