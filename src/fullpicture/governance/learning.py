@@ -71,6 +71,14 @@ def _is_ig_lead(user: Practitioner | None) -> bool:
 # --------------------------------------------------------------------------------------
 
 
+def _locked_review(review_id: int) -> LearningReview:
+    """The review, locked for update until the transaction ends (call inside one)."""
+    review = LearningReview.objects.select_for_update().filter(pk=review_id).first()
+    if review is None:
+        raise LearningReviewRefused(f"There is no learning review {review_id}.")
+    return review
+
+
 def learning_review_request(
     *,
     actor: Actor,
@@ -129,9 +137,7 @@ def learning_review_decide(
             "Only an information-governance lead can approve a learning review."
         )
     with transaction.atomic():
-        review = LearningReview.objects.select_for_update().filter(pk=review_id).first()
-        if review is None:
-            raise LearningReviewRefused(f"There is no learning review {review_id}.")
+        review = _locked_review(review_id)
         if review.status != ReviewStatus.REQUESTED:
             raise LearningReviewRefused(
                 f"Learning review {review_id} is already {review.get_status_display().lower()}."
@@ -175,9 +181,7 @@ def learning_review_close(*, closer: Practitioner, review_id: int) -> LearningRe
     if not _is_ig_lead(closer):
         raise LearningReviewRefused("Only an information-governance lead can close a review.")
     with transaction.atomic():
-        review = LearningReview.objects.select_for_update().filter(pk=review_id).first()
-        if review is None:
-            raise LearningReviewRefused(f"There is no learning review {review_id}.")
+        review = _locked_review(review_id)
         if review.status != ReviewStatus.APPROVED:
             raise LearningReviewRefused(
                 f"Learning review {review_id} is {review.get_status_display().lower()}: only "
