@@ -47,6 +47,12 @@ FEATURES: tuple[str, ...] = (
 )
 F = {name: i for i, name in enumerate(FEATURES)}
 
+# Blocking keys that are a prefix of another feature (the last features, in this order):
+# records equal on the feature are equal on the key. Key -> (feature, prefix length).
+DERIVED_KEYS: dict[str, tuple[str, int]] = {"dob_year": ("dob", 4), "surname_start": ("surname", 3)}
+if FEATURES[-len(DERIVED_KEYS) :] != tuple(DERIVED_KEYS):
+    raise RuntimeError("derived blocking keys must be the last features, in order")
+
 FeatureRow = tuple[str | None, ...]
 
 
@@ -77,10 +83,12 @@ def record_features(rec: RecordIn) -> FeatureRow:
         clean_upn(rec.upn),
         clean_pnc_id(rec.pnc_id),
         house_number(akey),
-        dob_key(rec.date_of_birth)[:4],
-        surname[:3],
     )
-    return tuple(_none(v) for v in values)
+    row = [_none(v) for v in values]
+    for source, n in DERIVED_KEYS.values():
+        value = row[F[source]]
+        row.append(value[:n] if value else None)
+    return tuple(row)
 
 
 def records_to_raw_frame(records: Iterable[RecordIn] | pd.DataFrame) -> pd.DataFrame:
@@ -155,8 +163,8 @@ def features_frame(records: Iterable[RecordIn] | pd.DataFrame) -> pd.DataFrame:
     out["upn"] = _map_unique(raw["upn"], clean_upn)
     out["pnc"] = _map_unique(raw["pnc_id"], clean_pnc_id)
     out["house_no"] = _map_unique(out["addr_key"].fillna(""), house_number)
-    out["dob_year"] = out["dob"].str[:4]
-    out["surname_start"] = out["surname"].str[:3]
+    for key, (source, n) in DERIVED_KEYS.items():
+        out[key] = out[source].str[:n]
     out = out[["unique_id", *FEATURES]].copy()
     for c in FEATURES:
         col = out[c].to_numpy(dtype=object)

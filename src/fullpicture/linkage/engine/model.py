@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from .features import FEATURES, FeatureRow, as_features, features_frame
+from .features import DERIVED_KEYS, FEATURES, FeatureRow, as_features, features_frame
 from .spec import (
     COMPARISONS,
     EM_BLOCKING,
@@ -548,14 +548,10 @@ def rule_pair_counts(frame: pd.DataFrame, rules: Sequence[Sequence[str]]) -> lis
 
 def _rule_pairs(rule: Sequence[str]) -> set[tuple[str, str]]:
     """The (left column, right column) equalities a rule requires, with those they
-    imply (an equal date of birth means an equal birth year, an equal surname an equal
-    start of the surname)."""
+    imply: an equal value means an equal key derived from it (see ``DERIVED_KEYS``)."""
     left, right = rule_sides(rule)
     pairs = set(zip(left, right, strict=True))
-    if ("dob", "dob") in pairs:
-        pairs.add(("dob_year", "dob_year"))
-    if ("surname", "surname") in pairs:
-        pairs.add(("surname_start", "surname_start"))
+    pairs |= {(k, k) for k, (source, _n) in DERIVED_KEYS.items() if (source, source) in pairs}
     return pairs
 
 
