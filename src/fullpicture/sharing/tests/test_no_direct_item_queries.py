@@ -8,7 +8,10 @@ import fullpicture
 ROOT = Path(fullpicture.__file__).resolve().parent
 ALLOWED = {
     ROOT / "sharing" / "selectors.py",  # the policy point itself
-    ROOT / "sharing" / "services.py",  # writes (the feed), not display
+    # writes, not display: the items' persons and policy facts, decisions, disposal
+    ROOT / "sharing" / "services" / "items.py",
+    ROOT / "sharing" / "services" / "decisions.py",
+    ROOT / "sharing" / "services" / "retention.py",
     ROOT / "sharing" / "feeds.py",  # writes: the agency feeds
     ROOT / "sharing" / "models.py",
 }
