@@ -17,6 +17,12 @@ from django.utils import timezone
 
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import ledger_record
+from fullpicture.frontdoor.common import (
+    PURPOSE,
+    ContactNotFound,
+    timescales_for,
+    working_week,
+)
 from fullpicture.frontdoor.models import (
     Contact,
     ContactEvent,
@@ -25,12 +31,6 @@ from fullpicture.frontdoor.models import (
     ReferralState,
     Status,
     ThresholdDecision,
-)
-from fullpicture.frontdoor.services import (
-    PURPOSE,
-    ContactNotFound,
-    timescales_for,
-    working_week,
 )
 from fullpicture.frontdoor.workinghours import (
     WorkingWeek,

@@ -21,6 +21,15 @@ from django.utils import timezone
 
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import Actor, ledger_record
+from fullpicture.frontdoor.common import (
+    PURPOSE,
+    REFERRING_ROLES,
+    ContactNotFound,
+    FrontDoorRefused,
+    mash_agency_for,
+    timescales_for,
+    working_week,
+)
 from fullpicture.frontdoor.models import (
     ClosedCase,
     Contact,
@@ -42,25 +51,22 @@ from fullpicture.frontdoor.models import (
     ThresholdDecision,
     Timescales,
 )
+from fullpicture.frontdoor.selectors import access_contact_by_id
 from fullpicture.frontdoor.workinghours import (
-    WorkingWeek,
     add_working_days,
     add_working_hours,
-    bank_holidays,
 )
 from fullpicture.linkage.engine import Outcome as LinkOutcome
 from fullpicture.linkage.services import record_link_now, record_row_parse
 from fullpicture.partnerships.models import (
     MASH_ROLES,
     Agency,
-    AgencyType,
     Partnership,
     Practitioner,
     RoleCode,
 )
 from fullpicture.people.models import SourceRecord
 from fullpicture.sharing.models import Consent, InformationItem, Paragraph18Reason
-from fullpicture.sharing.policy import Purpose
 from fullpicture.sharing.services import (
     RequestAnswer,
     ShareReason,
@@ -73,58 +79,6 @@ from fullpicture.sharing.services import (
 from fullpicture.vocabulary.models import ConcernCategory, NeedLevel
 
 log = logging.getLogger(__name__)
-PURPOSE = Purpose.SAFEGUARDING_ENQUIRY.value
-REFERRING_ROLES = frozenset(
-    {
-        RoleCode.AGENCY_PRACTITIONER.value,
-        RoleCode.MASH_PRACTITIONER.value,
-        RoleCode.MASH_MANAGER.value,
-        RoleCode.UNSCHEDULED_CARE_CLINICIAN.value,
-    }
-)
-
-
-class FrontDoorRefused(Exception):
-    """A write that breaks a rule: nothing was stored; ``errors`` say why, plainly."""
-
-    def __init__(self, *errors: str) -> None:
-        super().__init__("; ".join(errors))
-        self.errors = list(errors)
-
-
-class ContactNotFound(Exception):
-    """A missing contact, and one the user may not see, alike."""
-
-
-# --------------------------------------------------------------------------------------
-# Timescales: the partnership's working week, seeded with defaults on first use
-# --------------------------------------------------------------------------------------
-
-
-def timescales_for(*, partnership: Partnership) -> Timescales:
-    timescales, _ = Timescales.objects.get_or_create(partnership=partnership)
-    return timescales
-
-
-def working_week(*, timescales: Timescales) -> WorkingWeek:
-    return WorkingWeek(
-        starts=timescales.day_starts,
-        ends=timescales.day_ends,
-        weekdays=timescales.weekday_numbers,
-        holidays=bank_holidays(timescales.bank_holidays),
-        tz=timezone.get_default_timezone(),
-    )
-
-
-def mash_agency_for(*, partnership_id: int | None) -> Agency | None:
-    """The partnership's MASH: its children's social care agency with MASH staff."""
-    if partnership_id is None:
-        return None
-    agencies = Agency.objects.filter(
-        partnership_id=partnership_id, type=AgencyType.CHILDRENS_SOCIAL_CARE
-    ).order_by("pk")
-    staffed = agencies.filter(practitioners__roles__code__in=sorted(MASH_ROLES)).first()
-    return staffed or agencies.first()
 
 
 def _event(contact: Contact, step: str, by: Practitioner | None, note: str = "") -> None:
@@ -719,8 +673,6 @@ def decision_countersign(
 
 def escalation_raise(*, user: Practitioner, contact_id: int, reason: str) -> Escalation:
     """Disagree with a decision (the referrer or the MASH): recorded, and managers told."""
-    from fullpicture.frontdoor.selectors import access_contact_by_id
-
     agency_id = _require(user, REFERRING_ROLES, "escalate a decision")
     if not reason.strip():
         raise FrontDoorRefused("Say why you disagree with the decision.")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from fullpicture.frontdoor.models import Contact, ContactEvent, Rag, Step, Timescales
 from fullpicture.frontdoor.services import working_week
 from fullpicture.frontdoor.workinghours import add_working_days, add_working_hours
-from fullpicture.governance.scrutiny import Panel, Period, _agencies
+from fullpicture.governance.panels import Panel, Period, agencies_of
 from fullpicture.vocabulary.models import NeedLevel
 
 
@@ -103,7 +103,7 @@ def feedback_by_agency(*, partnership_id: int, period: Period) -> Panel:
     """Feedback to referrers who asked for it, by referring agency: sent, late, overdue."""
     timescales = _timescales(partnership_id)
     week = working_week(timescales=timescales)
-    agencies = _agencies(partnership_id)
+    agencies = agencies_of(partnership_id)
     now = timezone.now()
     counts: Counter[tuple[str, str]] = Counter()
     for contact in _contacts(partnership_id, period):
@@ -134,7 +134,7 @@ def feedback_by_agency(*, partnership_id: int, period: Period) -> Panel:
 
 def threshold_consistency(*, partnership_id: int, period: Period) -> Panel:
     """Levels of need decided for each referring agency's contacts, and re-referrals."""
-    agencies = _agencies(partnership_id)
+    agencies = agencies_of(partnership_id)
     counts: Counter[tuple[str, int | str]] = Counter()
     for contact in _contacts(partnership_id, period):
         code = contact.referrer_agency.code

@@ -8,18 +8,17 @@ the same rows, so the chart, the table and the file cannot disagree.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from fullpicture.audit.models import Action, LedgerEvent
+from fullpicture.governance.frontdoor_scrutiny import FRONT_DOOR_PANELS
+from fullpicture.governance.panels import Panel, Period, agencies_of
 from fullpicture.partnerships.models import Agency, Practitioner, RoleCode
 from fullpicture.sharing.models import BreakGlassReview, WithholdReason
 
@@ -29,57 +28,6 @@ SCRUTINY_ROLES = (RoleCode.BOARD_SCRUTINEER.value, RoleCode.IG_LEAD.value)
 def may_scrutinise(*, viewer: Practitioner) -> bool:
     return (
         viewer.is_active and viewer.has_role(*SCRUTINY_ROLES) and viewer.partnership_id is not None
-    )
-
-
-@dataclass(frozen=True)
-class Period:
-    start: dt.date
-    end: dt.date  # inclusive
-
-    @property
-    def since(self) -> dt.datetime:
-        return timezone.make_aware(dt.datetime.combine(self.start, dt.time.min))
-
-    @property
-    def until(self) -> dt.datetime:
-        return timezone.make_aware(
-            dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min)
-        )
-
-
-@dataclass
-class Panel:
-    key: str
-    title: str
-    description: str
-    columns: list[str]  # the first names the row label; the rest are counts
-    rows: list[list[str | int]] = field(default_factory=list)
-    note: str = ""
-
-    @property
-    def series(self) -> list[str]:
-        return self.columns[1:]
-
-    @property
-    def max_value(self) -> int:
-        values = [v for row in self.rows for v in row[1:] if isinstance(v, int)]
-        return max(values, default=0)
-
-    def csv_text(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(self.columns)
-        writer.writerows(self.rows)
-        return out.getvalue()
-
-
-def _agencies(partnership_id: int) -> dict[str, str]:
-    """Agency code -> name, for the partnership's agencies."""
-    return dict(
-        Agency.objects.filter(partnership_id=partnership_id)
-        .order_by("name")
-        .values_list("code", "name")
     )
 
 
@@ -96,7 +44,7 @@ def _events(
 
 def shares_and_withholds(*, partnership_id: int, period: Period) -> Panel:
     """Decisions to share and to withhold an item, by the deciding agency."""
-    agencies = _agencies(partnership_id)
+    agencies = agencies_of(partnership_id)
     counts: Counter[tuple[str, str]] = Counter(
         _events(codes=agencies, period=period, actions=[Action.SHARE, Action.WITHHOLD])
         .filter(object_type="information_item")
@@ -116,7 +64,7 @@ def shares_and_withholds(*, partnership_id: int, period: Period) -> Panel:
 
 
 def withholds_by_reason(*, partnership_id: int, period: Period) -> Panel:
-    agencies = _agencies(partnership_id)
+    agencies = agencies_of(partnership_id)
     counts = Counter(
         _events(codes=agencies, period=period, actions=[Action.WITHHOLD])
         .filter(object_type="information_item")
@@ -139,7 +87,7 @@ def withholds_by_reason(*, partnership_id: int, period: Period) -> Panel:
 
 def request_response_times(*, partnership_id: int, period: Period) -> Panel:
     """Information requests made in the period, and how long each asked agency took."""
-    agencies = _agencies(partnership_id)
+    agencies = agencies_of(partnership_id)
     ids_to_code = dict(Agency.objects.filter(code__in=agencies).values_list("pk", "code"))
     requests = {
         e.object_id: e
@@ -193,7 +141,7 @@ def request_response_times(*, partnership_id: int, period: Period) -> Panel:
 
 def break_glass_use(*, partnership_id: int, period: Period) -> Panel:
     """Break-glass uses started in the period, by agency, and the IG lead's review outcome."""
-    agencies = _agencies(partnership_id)
+    agencies = agencies_of(partnership_id)
     starts = list(
         _events(codes=agencies, period=period, actions=[Action.BREAK_GLASS]).filter(
             reason_code="start"
@@ -234,8 +182,6 @@ LEDGER_PANELS = (shares_and_withholds, withholds_by_reason, request_response_tim
 
 def dashboard(*, partnership_id: int, period: Period) -> list[Panel]:
     panels = [panel(partnership_id=partnership_id, period=period) for panel in LEDGER_PANELS]
-    from fullpicture.governance.frontdoor_scrutiny import FRONT_DOOR_PANELS
-
     panels.extend(p(partnership_id=partnership_id, period=period) for p in FRONT_DOOR_PANELS)
     return panels
 
