@@ -29,17 +29,3 @@ def local_secret_key(home: Path) -> str:
         fh.write(key)
     return key
 
-
-def node_modules() -> Path:
-    """Find the npm packages the pages need (GOV.UK Frontend).
-
-    ``FULLPICTURE_NODE_MODULES`` wins; otherwise the checkout's own
-    ``node_modules`` (an editable install), then the working directory's.
-    """
-    explicit = os.environ.get("FULLPICTURE_NODE_MODULES")
-    if explicit:
-        return Path(explicit).resolve()
-    checkout = Path(__file__).resolve().parents[3] / "node_modules"
-    if checkout.is_dir():
-        return checkout
-    return (Path.cwd() / "node_modules").resolve()

@@ -7,4 +7,7 @@ class WebConfig(AppConfig):
     verbose_name = "Web pages"
 
     def ready(self) -> None:
-        from fullpicture.web import receivers  # noqa: F401  (connects the receivers)
+        from fullpicture.web import (  # noqa: F401  (connects the receivers, registers the checks)
+            checks,
+            receivers,
+        )

@@ -12,7 +12,7 @@ from typing import Any
 
 import environ
 
-from fullpicture.config.home import data_home, node_modules
+from fullpicture.config.home import data_home
 
 env = environ.Env()
 
@@ -134,7 +134,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
-STATICFILES_DIRS = [("govuk-frontend", node_modules() / "govuk-frontend")]
+# GOV.UK Frontend's built files ship inside the package (web/static/govuk-frontend, copied
+# from npm by scripts/vendor_govuk_frontend.py), so no folder outside it is needed.
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

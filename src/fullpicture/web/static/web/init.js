@@ -1,2 +1,2 @@
-import { initAll } from '../govuk-frontend/dist/govuk/govuk-frontend.min.js'
+import { initAll } from '../govuk-frontend/govuk-frontend.min.js'
 initAll()
