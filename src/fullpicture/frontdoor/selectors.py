@@ -28,6 +28,8 @@ from fullpicture.frontdoor.models import (
     ContactEvent,
     Feedback,
     OnwardReferral,
+    PersonRole,
+    Rag,
     ReferralState,
     Status,
     ThresholdDecision,
@@ -101,10 +103,61 @@ class QueueRow:
     due_at: dt.datetime
     hours_left: float
     clock: str  # "RAG" or "decision"
+    hours_total: float = 0.0  # working hours from receipt to due: the clock's whole length
+    children: list[QueueChild] = field(default_factory=list)
+    concerns: list[str] = field(default_factory=list)
 
     @property
     def overdue(self) -> bool:
         return self.hours_left < 0
+
+    @property
+    def rag_tag(self) -> str:
+        """The GOV.UK tag colour for the contact's RAG rating ("" when not rated)."""
+        return RAG_TAGS.get(self.contact.rag, "")
+
+    @property
+    def share_left(self) -> float:
+        """How much of the clock is left, 0 to 1 (0 when overdue), for the time-left bar."""
+        if self.hours_left <= 0 or self.hours_total <= 0:
+            return 0.0
+        return min(1.0, self.hours_left / self.hours_total)
+
+    @property
+    def bar_width(self) -> int:
+        return round(100 * self.share_left)
+
+
+@dataclass(frozen=True)
+class QueueChild:
+    """A child named in a contact, as the referrer gave them (the MASH's own record)."""
+
+    name: str
+    age: int | None
+
+
+RAG_TAGS: dict[str, str] = {
+    Rag.RED.value: "govuk-tag--red",
+    Rag.AMBER.value: "govuk-tag--orange",
+    Rag.GREEN.value: "govuk-tag--green",
+}
+
+
+def _age(born: dt.date | None, on: dt.date) -> int | None:
+    if born is None:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _queue_children(contact: Contact, today: dt.date) -> list[QueueChild]:
+    children = []
+    for cp in contact.people.all():
+        if cp.role != PersonRole.CHILD:
+            continue
+        record = cp.record
+        name = f"{record.given_name} {record.family_name}".strip() or "Name not given"
+        children.append(QueueChild(name=name, age=_age(record.date_of_birth, today)))
+    return children
 
 
 def _due(contact: Contact) -> tuple[dt.datetime, str]:
@@ -122,14 +175,30 @@ def mash_queue(
     now = now or timezone.now()
     weeks: dict[int, WorkingWeek] = {}
     rows = []
-    for contact in contacts_visible_to(viewer=viewer).filter(
-        mash_agency_id=viewer.agency_id, status__in=OPEN_STATUSES
-    ):
+    today = timezone.localdate(now)
+    contacts = (
+        contacts_visible_to(viewer=viewer)
+        .filter(mash_agency_id=viewer.agency_id, status__in=OPEN_STATUSES)
+        .select_related("referrer_agency", "assigned_to")
+        .prefetch_related("people__record", "categories")
+    )
+    for contact in contacts:
         due, clock = _due(contact)
-        hours = working_hours_between(now, due, _week_for(contact, weeks))
+        week = _week_for(contact, weeks)
+        hours = working_hours_between(now, due, week)
         if due < now and hours == 0:
             hours = -1e-9  # past due, though the time since was all out of hours
-        rows.append(QueueRow(contact=contact, due_at=due, hours_left=hours, clock=clock))
+        rows.append(
+            QueueRow(
+                contact=contact,
+                due_at=due,
+                hours_left=hours,
+                clock=clock,
+                hours_total=working_hours_between(contact.received_at, due, week),
+                children=_queue_children(contact, today),
+                concerns=sorted(c.name for c in contact.categories.all()),
+            )
+        )
     rows.sort(key=lambda r: (r.hours_left, r.due_at, r.contact.pk))
     if audit:
         ledger_record(

@@ -128,3 +128,29 @@ def test_the_inbox_and_feedback_overdue_pages(client, world):
     )
     assert response.status_code == 302
     assert Feedback.objects.filter(contact=contact).exists()
+
+
+def test_the_queue_names_each_child_with_age_concern_coloured_rag_and_time_left(client, world):
+    import datetime as dt
+    import re
+
+    from django.utils import timezone
+
+    from fullpicture.frontdoor.services import contact_triage
+
+    contact = contact_create(user=world.teacher, data=contact_input()).contact
+    contact_triage(user=world.mash_worker, contact_id=contact.pk, rag="red")
+    other = contact_create(user=world.teacher, data=contact_input()).contact
+    client.force_login(world.mash_worker)
+    page = client.get("/front-door/queue/").content.decode()
+    born = dt.date(2018, 4, 2)
+    today = timezone.localdate()
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    assert f"Poppy Testcase</a>, {age}" in page
+    assert "Morgan" not in page  # the adult is not listed as a child
+    assert "Neglect" in page
+    row = re.search(rf'data-reference="{contact.reference}".*?</tr>', page, re.S).group(0)
+    assert 'class="govuk-tag govuk-tag--red">Red<' in row
+    assert re.search(r'<rect width="\d+" height="8" fill="#', row)
+    unrated = re.search(rf'data-reference="{other.reference}".*?</tr>', page, re.S).group(0)
+    assert 'govuk-tag--grey">Not rated<' in unrated
