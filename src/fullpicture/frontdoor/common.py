@@ -31,11 +31,17 @@ REFERRING_ROLES = frozenset(
 
 
 class FrontDoorRefused(Exception):
-    """A write that breaks a rule: nothing was stored; ``errors`` say why, plainly."""
+    """A write that breaks a rule: nothing was stored; ``errors`` say why, plainly.
 
-    def __init__(self, *errors: str) -> None:
-        super().__init__("; ".join(errors))
-        self.errors = list(errors)
+    An error about one field is given as ``(field, message)``: ``fields`` maps each such
+    field to its message, so a page can link the error summary to the field and show the
+    message beside it (the GOV.UK error pattern)."""
+
+    def __init__(self, *errors: str | tuple[str, str]) -> None:
+        messages = [e if isinstance(e, str) else e[1] for e in errors]
+        super().__init__("; ".join(messages))
+        self.errors = messages
+        self.fields = {e[0]: e[1] for e in errors if not isinstance(e, str)}
 
 
 class ContactNotFound(Exception):

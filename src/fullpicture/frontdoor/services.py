@@ -572,18 +572,23 @@ class FeedbackParts:
     further_action: str = ""
 
 
-def _check_feedback(parts: FeedbackParts) -> list[str]:
-    errors = []
+def _check_feedback(parts: FeedbackParts) -> list[str | tuple[str, str]]:
+    errors: list[str | tuple[str, str]] = []
     if parts.relevance not in Relevance.values:
-        errors.append("Feedback: say whether the information was relevant.")
+        errors.append(("relevance", "Feedback: say whether the information was relevant."))
     if not parts.where_recorded.strip():
-        errors.append("Feedback: say where the information was recorded.")
+        errors.append(("where_recorded", "Feedback: say where the information was recorded."))
     if not parts.actions_taken.strip():
-        errors.append("Feedback: say what actions were taken.")
+        errors.append(("actions_taken", "Feedback: say what actions were taken."))
     if parts.further_action_needed is None:
-        errors.append("Feedback: say whether anything more is needed from the referrer.")
+        errors.append(
+            (
+                "further_action_needed",
+                "Feedback: say whether anything more is needed from the referrer.",
+            )
+        )
     elif parts.further_action_needed and not parts.further_action.strip():
-        errors.append("Feedback: say what the referrer needs to do.")
+        errors.append(("further_action", "Feedback: say what the referrer needs to do."))
     return errors
 
 
@@ -597,14 +602,18 @@ def decision_record(
     feedback: FeedbackParts | None = None,
 ) -> ThresholdDecision:
     """Decide on the continuum of need, with a rationale; send the feedback with it."""
-    errors = []
+    errors: list[str | tuple[str, str]] = []
     if level not in NeedLevel.values:
-        errors.append("Choose a level of need from 1 to 4.")
+        errors.append(("level", "Choose a level of need from 1 to 4."))
     if outcome not in Outcome.values:
-        errors.append("Choose an outcome from the list.")
+        errors.append(("outcome", "Choose an outcome from the list."))
     if not rationale.strip():
         errors.append(
-            "Give the rationale for the decision against the partnership's threshold descriptors."
+            (
+                "rationale",
+                "Give the rationale for the decision against the partnership's threshold "
+                "descriptors.",
+            )
         )
     if feedback is not None:
         errors.extend(_check_feedback(feedback))

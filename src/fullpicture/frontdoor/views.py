@@ -143,10 +143,34 @@ def _act(request: HttpRequest, contact_id: int, action: Any, done: str) -> HttpR
         except ContactNotFound:
             raise Http404 from None
         context = _detail_context(viewer, contact)
-        context["errors"] = exc.errors
+        fields = getattr(exc, "fields", {})
+        context["errors"] = [_error_link(message, fields) for message in exc.errors]
+        context["field_errors"] = fields
+        context["posted"] = request.POST  # the form keeps what was typed
         return render(request, "frontdoor/contact.html", context, status=400)
     messages.success(request, done)
     return HttpResponseRedirect(_contact_url(contact_id))
+
+
+# The first input of each field, for the error summary's links (GOV.UK error pattern).
+FIELD_ANCHORS = {
+    "level": "id_level_1",
+    "outcome": "id_outcome",
+    "rationale": "id_rationale",
+    "relevance": "id_relevance_relevant",
+    "where_recorded": "id_where_recorded",
+    "actions_taken": "id_actions_taken",
+    "further_action_needed": "id_further_yes",
+    "further_action": "id_further_action",
+}
+
+
+def _error_link(message: str, fields: dict[str, str]) -> dict[str, str]:
+    """An error summary entry: the message, and the field it is about, if any."""
+    for field, field_message in fields.items():
+        if field_message == message and field in FIELD_ANCHORS:
+            return {"text": message, "href": f"#{FIELD_ANCHORS[field]}"}
+    return {"text": message, "href": ""}
 
 
 def _id(value: str | None) -> int:

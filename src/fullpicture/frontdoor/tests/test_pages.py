@@ -92,6 +92,38 @@ def test_a_decision_without_rationale_is_shown_as_a_problem(client, world):
     assert "Give the rationale" in response.content.decode()
 
 
+def test_a_decision_that_fails_validation_keeps_what_was_typed(client, world):
+    contact = contact_create(user=world.teacher, data=contact_input()).contact
+    client.force_login(world.mash_worker)
+    response = client.post(
+        f"/front-door/contacts/{contact.pk}/decide/",
+        {
+            "level": "3",
+            "outcome": "",
+            "rationale": "Repeated neglect; school and GP both worried.",
+            "send_feedback": "yes",
+            "relevance": "relevant",
+            "where_recorded": "MASH record 42",
+            "actions_taken": "",
+            "further_action_needed": "no",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    # the summary links each problem to its field, and the field says it inline
+    assert '<a href="#id_outcome">Choose an outcome from the list.</a>' in page
+    assert '<a href="#id_actions_taken">Feedback: say what actions were taken.</a>' in page
+    assert 'id="outcome-error" class="govuk-error-message"' in page
+    assert 'aria-describedby="outcome-error"' in page
+    assert 'id="actions-taken-error"' in page
+    # what was typed is still there
+    assert ">Repeated neglect; school and GP both worried.</textarea>" in page
+    assert 'id="id_level_3" name="level" type="radio" value="3" checked' in page
+    assert 'value="relevant" checked' in page
+    assert 'value="MASH record 42"' in page
+    assert 'id="id_further_no" name="further_action_needed" type="radio" value="no" checked' in page
+
+
 def test_the_same_manager_cannot_countersign(client, world):
     contact = contact_create(user=world.teacher, data=contact_input()).contact
     decision_record(
@@ -149,8 +181,11 @@ def test_the_queue_names_each_child_with_age_concern_coloured_rag_and_time_left(
     assert f"Poppy Testcase</a>, {age}" in page
     assert "Morgan" not in page  # the adult is not listed as a child
     assert "Neglect" in page
-    row = re.search(rf'data-reference="{contact.reference}".*?</tr>', page, re.S).group(0)
+    found = re.search(rf'data-reference="{contact.reference}".*?</tr>', page, re.S)
+    assert found is not None
+    row = found.group(0)
     assert 'class="govuk-tag govuk-tag--red">Red<' in row
     assert re.search(r'<rect width="\d+" height="8" fill="#', row)
-    unrated = re.search(rf'data-reference="{other.reference}".*?</tr>', page, re.S).group(0)
-    assert 'govuk-tag--grey">Not rated<' in unrated
+    unrated = re.search(rf'data-reference="{other.reference}".*?</tr>', page, re.S)
+    assert unrated is not None
+    assert 'govuk-tag--grey">Not rated<' in unrated.group(0)
