@@ -28,4 +28,3 @@ def local_secret_key(home: Path) -> str:
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(key)
     return key
-

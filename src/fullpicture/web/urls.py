@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from fullpicture.web import chronology_views, oidc, signin, views
+from fullpicture.web import chronology_views, menu_views, oidc, signin, views
 
 app_name = "web"
 
@@ -37,5 +37,7 @@ urlpatterns = [
         chronology_views.household_pdf,
         name="household_pdf",
     ),
+    path("inbox/", menu_views.inbox, name="inbox"),
+    path("more/", menu_views.more, name="more"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -10,7 +10,6 @@ from fullpicture.partnerships.models import MASH_ROLES, Practitioner
 from fullpicture.sharing.policy import may_break_glass
 from fullpicture.sharing.selectors import (
     break_glass_active,
-    notifications_unread,
     own_items_about,
     person_withheld_summary,
 )
@@ -22,20 +21,6 @@ def _user(context: template.Context) -> Practitioner | None:
     request = context.get("request")
     user = getattr(request, "user", None)
     return user if isinstance(user, Practitioner) and user.agency_id is not None else None
-
-
-@register.inclusion_tag("sharing/nav.html", takes_context=True)
-def sharing_nav(context: template.Context) -> dict[str, Any]:
-    user = _user(context)
-    if user is None:
-        return {"show": False}
-    request = context["request"]
-    return {
-        "show": True,
-        "path": request.path,
-        "ig_lead": user.has_role("ig_lead"),
-        "unread": notifications_unread(viewer=user),
-    }
 
 
 @register.inclusion_tag("sharing/break_glass_banner.html", takes_context=True)

@@ -127,7 +127,7 @@ def test_share_withhold_and_break_glass(live_server, page, assert_accessible):
     assert_accessible(page)
     grant.refresh_from_db()
     assert grant.review == "appropriate"
-    page.get_by_role("link", name="Notices").first.click()
-    page.get_by_role("heading", name="Notices").wait_for()
+    page.locator("[data-menu=inbox]").click()
+    page.get_by_role("heading", name="Inbox").wait_for()
     assert "Break-glass used by" in page.locator("main").inner_text()
     assert_accessible(page)

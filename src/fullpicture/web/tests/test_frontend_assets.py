@@ -23,6 +23,8 @@ def _vendor_module():
     spec = importlib.util.spec_from_file_location(
         "vendor", ROOT / "scripts" / "vendor_govuk_frontend.py"
     )
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
