@@ -189,3 +189,13 @@ def test_the_queue_names_each_child_with_age_concern_coloured_rag_and_time_left(
     unrated = re.search(rf'data-reference="{other.reference}".*?</tr>', page, re.S)
     assert unrated is not None
     assert 'govuk-tag--grey">Not rated<' in unrated.group(0)
+
+
+def test_the_contact_page_leads_back_where_each_reader_came_from(client, world):
+    contact = contact_create(user=world.teacher, data=contact_input()).contact
+    url = f"/front-door/contacts/{contact.pk}/"
+    client.force_login(world.teacher)
+    assert 'class="govuk-back-link">Back to your contacts</a>' in client.get(url).content.decode()
+    client.force_login(world.mash_worker)
+    page = client.get(url).content.decode()
+    assert '<a href="/front-door/queue/" class="govuk-back-link">Back to the MASH queue</a>' in page
