@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -58,6 +59,9 @@ api = NinjaAPI(
     "and chronologies, for agencies' systems. Bearer tokens per agency.",
     auth=TokenAuth(),
     urls_namespace="api",
+    # The docs and the OpenAPI document are for signed-in practitioners (the sign-in page
+    # otherwise); Swagger UI's scripts come from the hub's static files ("ninja" app).
+    docs_decorator=login_required,
 )
 
 
