@@ -87,8 +87,9 @@ def test_every_parameter_is_bounded_in_length_and_count(client, token):
     assert _get(client, SEARCH + "Poppy", token).status_code == 200  # within bounds
 
 
+PEOPLE = [{"role": "child", "given_name": "Poppy", "family_name": "Testcase"}]
 CONTACT = {
-    "people": [{"role": "child", "given_name": "Poppy", "family_name": "Testcase"}],
+    "people": PEOPLE,
     "what_happened": "Poppy said she was hungry.",
     "categories": ["neglect"],
     "consent": "not_sought",
@@ -101,7 +102,7 @@ CONTACT = {
     [
         ({"what_happened": "x" * 20_001}, "what_happened"),
         ({"categories": ["neglect"] * 51}, "categories"),
-        ({"people": CONTACT["people"] * 51}, "people"),
+        ({"people": PEOPLE * 51}, "people"),
         ({"people": [{"role": "child", "given_name": "P" * 201}]}, "people.0.given_name"),
         ({"consent": "n" * 65}, "consent"),
     ],
