@@ -235,6 +235,9 @@ FULLPICTURE_MODEL_DIR = HOME / "linkage"
 # How long break-glass access lasts (docs/decisions/0004).
 FULLPICTURE_BREAK_GLASS_HOURS = env.int("FULLPICTURE_BREAK_GLASS_HOURS", default=24)
 FULLPICTURE_API_AUTHENTICATORS = ["fullpicture.api.api.TokenAuth"]  # tokens at the point of care
+# A person search's statements stop after this many seconds (page and API): no search holds
+# the database for long. docs/api.md "Bounds".
+FULLPICTURE_SEARCH_SECONDS = env.float("FULLPICTURE_SEARCH_SECONDS", default=2.0)
 
 # Personal data never goes to logs: loggers carry ids and event kinds only.
 LOGGING = {
