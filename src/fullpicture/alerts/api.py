@@ -7,6 +7,13 @@ Practitioner | None``, or to a class whose instances are). The settings name the
 app's per-agency token check (``fullpicture.api.api.TokenAuth``): it plugs in here by
 name, so this app never imports the API app, which sits above it. No practitioner
 (no session, an unknown or revoked token): 401, recorded in the ledger.
+
+State changes only through a token: a check carried by a bearer token (an agency's
+system) records the attendance and tells the local authority; the same GET carried by
+a session cookie (which ``SameSite=Lax`` lets a link from another site carry) is
+read-only: the flags are shown and the read is in the ledger, but no attendance is
+recorded and nobody is notified. A clinician records an attendance through the
+point-of-care page's form (a POST with its CSRF token).
 """
 
 from __future__ import annotations
@@ -47,15 +54,37 @@ def _authenticators() -> list[Callable[[HttpRequest], Practitioner | None]]:
     return found
 
 
-def authenticate(request: HttpRequest) -> Practitioner | None:
-    user = request.user
-    if isinstance(user, Practitioner) and user.is_authenticated:
-        return user
+def _by_token(request: HttpRequest) -> Practitioner | None:
+    """The principal of the request's bearer token, if it carries a valid one."""
+    if "Authorization" not in request.headers:
+        return None
     for check in _authenticators():
         practitioner = check(request)
         if practitioner is not None and practitioner.is_active:
             return practitioner
     return None
+
+
+def _caller(request: HttpRequest) -> tuple[Practitioner | None, bool]:
+    """(who, whether by token): the token's principal first, else the signed-in
+    practitioner (by session), else nobody. Only a token's check records and notifies."""
+    by_token = _by_token(request)
+    if by_token is not None:
+        return by_token, True
+    user = request.user
+    if isinstance(user, Practitioner) and user.is_authenticated:
+        return user, False
+    return None, False
+
+
+def authenticate(request: HttpRequest) -> Practitioner | None:
+    """The token's principal, else the signed-in practitioner, else None."""
+    return _caller(request)[0]
+
+
+def _recorded(response: HttpResponse, *, recorded: bool) -> HttpResponse:
+    response["X-Attendance-Recorded"] = "true" if recorded else "false"
+    return response
 
 
 def _fhir(body: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -112,14 +141,20 @@ def _forbidden() -> HttpResponse:
 
 @require_GET
 def fhir_care_team(request: HttpRequest) -> HttpResponse:
-    """A searchset Bundle of CareTeam resources: one per visible flag; empty = no plan."""
-    viewer = authenticate(request)
+    """A searchset Bundle of CareTeam resources: one per visible flag; empty = no plan.
+    ``X-Attendance-Recorded`` says whether the check was recorded (a token's) or
+    read-only (a session's)."""
+    viewer, by_token = _caller(request)
     if viewer is None:
         return _unauthenticated(request, Channel.FHIR, as_fhir=True)
     try:
         number = _patient_identifier(request)
         answer = point_of_care_check(
-            viewer=viewer, nhs_number=number, setting=_setting(request, viewer), channel="fhir"
+            viewer=viewer,
+            nhs_number=number,
+            setting=_setting(request, viewer),
+            channel="fhir",
+            record_attendance=by_token,
         )
     except InvalidNHSNumber as exc:
         return _bad_request(str(exc))
@@ -127,7 +162,8 @@ def fhir_care_team(request: HttpRequest) -> HttpResponse:
         return _forbidden()
     base = request.build_absolute_uri("/fhir")
     resources = [fhir.care_team(f, nhs_number=answer.nhs_number) for f in answer.flags]
-    return _fhir(fhir.searchset(resources, base=base, self_url=request.build_absolute_uri()))
+    bundle = fhir.searchset(resources, base=base, self_url=request.build_absolute_uri())
+    return _recorded(_fhir(bundle), recorded=by_token)
 
 
 @require_GET
@@ -150,8 +186,9 @@ def fhir_audit_event(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def json_point_of_care(request: HttpRequest) -> HttpResponse:
-    """``GET /api/alerts/point-of-care?nhs_number=...&care-setting=ae``."""
-    viewer = authenticate(request)
+    """``GET /api/alerts/point-of-care?nhs_number=...&care-setting=ae``. Read-only
+    through a session (``"attendance_recorded": false``), recorded through a token."""
+    viewer, by_token = _caller(request)
     if viewer is None:
         return _unauthenticated(request, Channel.JSON, as_fhir=False)
     try:
@@ -160,14 +197,16 @@ def json_point_of_care(request: HttpRequest) -> HttpResponse:
             nhs_number=request.GET.get("nhs_number", ""),
             setting=_setting(request, viewer),
             channel="json",
+            record_attendance=by_token,
         )
     except InvalidNHSNumber as exc:
         return JsonResponse({"error": "invalid_nhs_number", "detail": str(exc)}, status=400)
     except NotPermitted:
         return JsonResponse({"error": "forbidden"}, status=403)
-    return JsonResponse(
+    response = JsonResponse(
         {
             "nhs_number": answer.nhs_number,
+            "attendance_recorded": by_token,
             "flags": [
                 {
                     "type": f.flag_type,
@@ -189,6 +228,7 @@ def json_point_of_care(request: HttpRequest) -> HttpResponse:
             ],
         }
     )
+    return _recorded(response, recorded=by_token)
 
 
 @require_GET

@@ -399,10 +399,16 @@ def point_of_care_check(
     setting: str,
     channel: str,
     at: dt.datetime | None = None,
+    record_attendance: bool = True,
 ) -> PointOfCareAnswer:
     """Check one NHS number at the point of care: read the flags (audited), record the
     access, tell the responsible local authority at once (unless it is scheduled care),
-    and watch for repeat unscheduled attendances."""
+    and watch for repeat unscheduled attendances.
+
+    ``record_attendance=False`` is the read-only check (a session-cookie GET, which a
+    link from another site can carry): the flags are read and the read is in the ledger,
+    but no attendance is recorded and nobody is notified. Only a POST from the page
+    (CSRF-checked) or an agency system's bearer token records and notifies."""
     if setting not in CareSetting.values:
         setting = CareSetting.EMERGENCY
     if not selectors.may_check(viewer):
@@ -419,6 +425,8 @@ def point_of_care_check(
         answer = selectors.flags_for_point_of_care(
             viewer=viewer, nhs_number=nhs_number, channel=channel, setting=setting
         )
+        if not record_attendance:
+            return answer
         nhs = answer.nhs_number
         person_id = answer.person_id or (
             SourceRecord.objects.filter(nhs_number=nhs, person__isnull=False)

@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
+from fullpicture.api.limits import FEW, MANY, Code, Line, Name, Text
 from fullpicture.api.models import ApiPrincipal
 from fullpicture.api.selectors import principal_for_token
 from fullpicture.audit.models import Action
@@ -29,6 +31,7 @@ from fullpicture.sharing.policy import Purpose
 from fullpicture.sharing.selectors import (
     NotFound,
     PersonQuery,
+    SearchRefused,
     access_person_by_id,
     person_chronology,
     person_search,
@@ -56,6 +59,9 @@ api = NinjaAPI(
     "and chronologies, for agencies' systems. Bearer tokens per agency.",
     auth=TokenAuth(),
     urls_namespace="api",
+    # The docs and the OpenAPI document are for signed-in practitioners (the sign-in page
+    # otherwise); Swagger UI's scripts come from the hub's static files ("ninja" app).
+    docs_decorator=login_required,
 )
 
 
@@ -80,6 +86,11 @@ def _contact_missing(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(NotFound)
 def _missing(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error(request, 404, "Not found.")
+
+
+@api.exception_handler(SearchRefused)
+def _search_refused(request: HttpRequest, exc: SearchRefused) -> HttpResponse:
+    return _error(request, 422, "The search is outside its bounds.", [str(exc)])
 
 
 @api.exception_handler(Http404)
@@ -121,25 +132,25 @@ def _principal(request: HttpRequest) -> Practitioner:
 
 
 class PersonIn(Schema):
-    role: str
-    given_name: str = ""
-    family_name: str = ""
-    other_names: str = ""
+    role: Code
+    given_name: Name = ""
+    family_name: Name = ""
+    other_names: Name = ""
     date_of_birth: dt.date | None = None
-    sex: str = ""
-    address: str = ""
-    postcode: str = ""
-    nhs_number: str = ""
-    upn: str = ""
-    pnc_id: str = ""
+    sex: Code = ""
+    address: Line = ""
+    postcode: Code = ""
+    nhs_number: Code = ""
+    upn: Code = ""
+    pnc_id: Code = ""
 
 
 class ContactIn(Schema):
-    people: list[PersonIn]
-    what_happened: str
-    categories: list[str]
-    consent: str
-    paragraph18_reason: str = ""
+    people: list[PersonIn] = Field(max_length=FEW)
+    what_happened: Text
+    categories: list[Code] = Field(max_length=FEW)
+    consent: Code
+    paragraph18_reason: Code = ""
     wants_feedback: bool = True
 
 
@@ -279,7 +290,7 @@ def contact_get(request: HttpRequest, contact_id: int) -> dict[str, Any]:
 
 
 class TriageIn(Schema):
-    rag: str
+    rag: Code
 
 
 class QueueRowOut(Schema):
@@ -321,8 +332,8 @@ def triage_queue(request: HttpRequest) -> list[dict[str, Any]]:
 
 class RequestIn(Schema):
     person_id: int
-    agencies: list[str]
-    question: str = ""
+    agencies: list[Code] = Field(max_length=FEW)
+    question: Text = ""
     include_household: bool = False
 
 
@@ -367,26 +378,27 @@ class ReceivedRequestOut(Schema):
 
 class WithholdIn(Schema):
     item_id: int
-    reason: str
+    reason: Code
 
 
 class AnswerIn(Schema):
     version: int
-    share_item_ids: list[int] = []
-    withhold: list[WithholdIn] = []
-    reason: str = ""
-    withhold_note: str = ""
-    golden_rules: list[str] = Field(
+    share_item_ids: list[int] = Field(default=[], max_length=MANY)
+    withhold: list[WithholdIn] = Field(default=[], max_length=MANY)
+    reason: Text = ""
+    withhold_note: Text = ""
+    golden_rules: list[Code] = Field(
         default=[],
+        max_length=FEW,
         description="The golden rules considered (codes: protection, engage, consent, "
         "advice, identities, relevant, record).",
     )
-    risk_judgement: str = Field(
+    risk_judgement: Code = Field(
         default="",
         description="The balance of risk: not_sharing_greater or balanced (sharing_greater "
         "is refused: withhold instead).",
     )
-    paragraph18_reason: str = Field(
+    paragraph18_reason: Code = Field(
         default="",
         description="For a share outside the agreements: the DPA 2018 Sch 1 para 18 reason.",
     )
@@ -526,22 +538,22 @@ def request_answer(request: HttpRequest, request_id: int, body: AnswerIn) -> dic
 
 
 class FeedbackIn(Schema):
-    relevance: str
-    where_recorded: str
-    actions_taken: str
+    relevance: Code
+    where_recorded: Line
+    actions_taken: Text
     further_action_needed: bool
-    further_action: str = ""
+    further_action: Text = ""
 
 
 class DecisionIn(Schema):
     level: int
-    outcome: str
-    rationale: str
+    outcome: Code
+    rationale: Text
     feedback: FeedbackIn | None = None
 
 
 class EscalationIn(Schema):
-    reason: str
+    reason: Text
 
 
 def _parts(body: FeedbackIn) -> fds.FeedbackParts:

@@ -13,9 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError
 
+from fullpicture.api.limits import FEW, Code, Line, Name, Text
 from fullpicture.core.csvfile import ImportRejected, RowError
 from fullpicture.partnerships.models import Agency, Practitioner
 from fullpicture.sharing.feeds import (
@@ -30,36 +31,36 @@ MAX_BATCH = 5000
 
 
 class ItemIn(Schema):
-    source_id: str
-    person_source_ids: list[str]
-    category: str
-    occurred_at: str
-    recorded_at: str
-    summary: str
-    detail: str = ""
-    sensitivity: str = ""
-    consent: str = ""
+    source_id: Code
+    person_source_ids: list[Code] = Field(max_length=FEW)
+    category: Code
+    occurred_at: Code
+    recorded_at: Code
+    summary: Line
+    detail: Text = ""
+    sensitivity: Code = ""
+    consent: Code = ""
 
 
 class ItemsIn(Schema):
-    agency: str = ""  # optional: if given, it must be the token's own agency
+    agency: Code = ""  # optional: if given, it must be the token's own agency
     current_to: dt.datetime | None = None
     items: list[ItemIn]
 
 
 class InvolvementIn(Schema):
-    person_source_id: str
-    practitioner_name: str
-    role: str
-    phone: str = ""
-    email: str = ""
-    started_on: str
-    latest_contact_on: str = ""
-    ended_on: str = ""
+    person_source_id: Code
+    practitioner_name: Name
+    role: Name
+    phone: Name = ""
+    email: Name = ""
+    started_on: Code
+    latest_contact_on: Code = ""
+    ended_on: Code = ""
 
 
 class InvolvementsIn(Schema):
-    agency: str = ""
+    agency: Code = ""
     current_to: dt.datetime | None = None
     involvements: list[InvolvementIn]
 

@@ -13,6 +13,11 @@ urlpatterns = [
     path("contacts/<int:contact_id>/decide/", views.contact_decide, name="decide"),
     path("contacts/<int:contact_id>/countersign/", views.contact_countersign, name="countersign"),
     path("contacts/<int:contact_id>/feedback/", views.contact_feedback, name="feedback"),
+    path(
+        "contacts/<int:contact_id>/feedback/read/",
+        views.contact_feedback_read,
+        name="feedback_read",
+    ),
     path("contacts/<int:contact_id>/escalate/", views.contact_escalate, name="escalate"),
     path(
         "contacts/<int:contact_id>/escalations/<int:escalation_id>/resolve/",

@@ -123,9 +123,9 @@ def contact_page(request: HttpRequest, contact_id: int) -> HttpResponse:
         contact = selectors.access_contact_by_id(viewer=viewer, contact_id=contact_id)
     except ContactNotFound:
         raise Http404 from None
-    if contact.referrer_id == viewer.pk:
-        services.feedback_mark_read(user=viewer, contact_id=contact.pk)
-    return render(request, "frontdoor/contact.html", _detail_context(viewer, contact))
+    context = _detail_context(viewer, contact)
+    context["may_mark_read"] = contact.referrer_id == viewer.pk
+    return render(request, "frontdoor/contact.html", context)
 
 
 def _act(request: HttpRequest, contact_id: int, action: Any, done: str) -> HttpResponse:
@@ -263,6 +263,19 @@ def contact_feedback(request: HttpRequest, contact_id: int) -> HttpResponse:
         ),
         "Feedback sent to the referrer.",
     )
+
+
+@require_POST
+def contact_feedback_read(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """The referrer marks the feedback read (a POST: opening the page changes nothing)."""
+    viewer = _viewer(request)
+    try:
+        selectors.access_contact_by_id(viewer=viewer, contact_id=contact_id, audit=False)
+    except ContactNotFound:
+        raise Http404 from None
+    services.feedback_mark_read(user=viewer, contact_id=contact_id)
+    messages.success(request, "Feedback marked as read.")
+    return HttpResponseRedirect(_contact_url(contact_id))
 
 
 @require_POST

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import Actor, ledger_record
+from fullpicture.core.timelimit import TimeLimitExceeded, statement_time_limit
 from fullpicture.partnerships.models import Agency, Practitioner
 from fullpicture.people.models import Person, Relationship, SourceRecord
 from fullpicture.sharing.errors import SharingRefused
@@ -262,6 +264,38 @@ class PersonQuery:
     def is_empty(self) -> bool:
         return not (self.name.strip() or self.date_of_birth or self.identifier.strip())
 
+    def terms(self) -> list[str]:
+        """The name's words, within the search's bounds (else SearchRefused)."""
+        words = self.name.split()
+        if len(words) > SEARCH_MAX_WORDS:
+            raise SearchRefused(f"Give at most {SEARCH_MAX_WORDS} words of a name.")
+        if any(len(w) > SEARCH_MAX_WORD_LENGTH for w in words):
+            raise SearchRefused(
+                f"Each word of a name can be at most {SEARCH_MAX_WORD_LENGTH} characters."
+            )
+        if len("".join(self.identifier.split())) > SEARCH_MAX_IDENTIFIER_LENGTH:
+            raise SearchRefused(
+                f"An identifier can be at most {SEARCH_MAX_IDENTIFIER_LENGTH} characters."
+            )
+        return words
+
+
+# A person search's bounds: a few words of a name, each of a name's length, and a time
+# limit on its statements (FULLPICTURE_SEARCH_SECONDS), so that no search (page or API)
+# holds the database for more than a second or two.
+SEARCH_MAX_WORDS = 6
+SEARCH_MAX_WORD_LENGTH = 40
+SEARCH_MAX_IDENTIFIER_LENGTH = 20
+
+
+class SearchRefused(ValueError):
+    """A search outside its bounds (too many words, too long, too slow): the message
+    names the rule; nothing is searched."""
+
+
+def _search_seconds() -> float:
+    return float(getattr(settings, "FULLPICTURE_SEARCH_SECONDS", 2.0))
+
 
 def person_search(
     *, viewer: Practitioner, purpose: str, query: PersonQuery, limit: int = 50
@@ -271,11 +305,16 @@ def person_search(
     Seeing that a person is known is itself audited (one ``search`` event with
     the ids of the persons shown), separately from opening a person's page.
     """
+    try:
+        terms = query.terms()
+    except SearchRefused:
+        _search_refused(viewer=viewer, purpose=purpose, reason="bounds")
+        raise
     records = records_visible_to(viewer=viewer, purpose=purpose).filter(person__isnull=False)
     if query.identifier.strip():
         ident = "".join(query.identifier.split()).upper()
         records = records.filter(Q(nhs_number=ident) | Q(upn=ident) | Q(pnc_id=ident))
-    for term in query.name.split():
+    for term in terms:
         records = records.filter(
             Q(given_name__icontains=term)
             | Q(family_name__icontains=term)
@@ -283,7 +322,16 @@ def person_search(
         )
     if query.date_of_birth:
         records = records.filter(date_of_birth=query.date_of_birth)
-    person_ids = list(records.values_list("person_id", flat=True).distinct()[: limit + 1])
+    seconds = _search_seconds()
+    try:
+        with statement_time_limit(seconds):
+            person_ids = list(records.values_list("person_id", flat=True).distinct()[: limit + 1])
+    except TimeLimitExceeded:
+        _search_refused(viewer=viewer, purpose=purpose, reason="time limit")
+        raise SearchRefused(
+            f"The search was stopped after {seconds:g} seconds. Give more of the name, "
+            "a date of birth or an identifier."
+        ) from None
     persons = list(Person.objects.filter(pk__in=person_ids[:limit]).order_by("pk"))
     summaries = _summaries(persons, viewer=viewer, purpose=purpose)
     ledger_record(
@@ -295,6 +343,17 @@ def person_search(
         details={"person_ids": [str(p.pk) for p in persons]},
     )
     return summaries
+
+
+def _search_refused(*, viewer: Practitioner, purpose: str, reason: str) -> None:
+    ledger_record(
+        actor=viewer.actor,
+        action=Action.DENIED,
+        object_type="person",
+        object_id="",
+        purpose=purpose,
+        details={"search_refused": reason},
+    )
 
 
 def access_person_by_id(*, viewer: Practitioner, person_id: int, purpose: str) -> PersonSummary:

@@ -29,6 +29,7 @@ from fullpicture.web import views
 from fullpicture.web.two_factor import (
     TotpSetup,
     totp_confirmed_device,
+    totp_remove,
     totp_setup_begin,
     totp_setup_confirm,
     totp_verify,
@@ -166,26 +167,111 @@ def sign_in_set_up_code(request: HttpRequest) -> HttpResponse:
     )
 
 
+class DeviceChangeForm(CodeForm):
+    """Setting up a new authenticator app (or removing one) from the account page: the
+    practitioner's password, and the current app's code when one is set up, so that a
+    session left open (or taken) cannot swap the second factor for the taker's own."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput,
+        error_messages={"required": "Enter your password"},
+    )
+    current_code = forms.CharField(
+        label="Code from your current authenticator app",
+        max_length=12,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, user: Practitioner, removing: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.has_device = totp_confirmed_device(user=user) is not None
+        self.credentials_wrong = False
+        if removing:
+            del self.fields["code"]
+
+    def clean_password(self) -> str:
+        password = str(self.cleaned_data["password"])
+        if not self.user.check_password(password):
+            self.credentials_wrong = True
+            raise forms.ValidationError("The password is not correct")
+        return password
+
+    def clean_current_code(self) -> str:
+        code = "".join(str(self.cleaned_data.get("current_code") or "").split())
+        if not self.has_device:
+            return ""
+        if not code:
+            raise forms.ValidationError("Enter the code from your current authenticator app")
+        if (
+            not (code.isdigit() and len(code) == 6)
+            or totp_verify(user=self.user, token=code) is None
+        ):
+            self.credentials_wrong = True
+            raise forms.ValidationError(
+                "The code from your current app is not correct. Enter its latest code"
+            )
+        return code
+
+
+def _credentials_refused(request: HttpRequest, user: Practitioner, form: DeviceChangeForm) -> None:
+    """A wrong password or current code counts as a failed sign-in (django-axes)."""
+    if form.credentials_wrong:
+        _failed(request, user)
+
+
 @require_http_methods(["GET", "POST"])
 def account_two_factor(request: HttpRequest) -> HttpResponse:
-    """A signed-in practitioner sets up (or replaces) their authenticator app."""
+    """A signed-in practitioner sets up, replaces or removes their authenticator app:
+    with their password, and the current app's code when one is set up."""
     user = request.user
     assert isinstance(user, Practitioner)  # noqa: S101  (LoginRequiredMiddleware guarantees it)
-    form = CodeForm(request.POST or None)
-    done = False
-    if request.method == "POST" and form.is_valid():
-        device = totp_setup_confirm(user=user, token=form.cleaned_data["code"])
-        if device is not None:
-            otp_login(request, device)
-            done = True
+    if not user.has_usable_password():
+        return render(request, "web/two_factor_council.html", status=403)
+    removing = request.method == "POST" and request.POST.get("action") == "remove"
+    if request.method == "POST" and (locked := _locked_out(request, user)) is not None:
+        return locked
+    form = DeviceChangeForm(
+        request.POST if request.method == "POST" and not removing else None, user=user
+    )
+    remove_form = DeviceChangeForm(
+        request.POST if removing else None, user=user, removing=True, prefix="remove"
+    )
+    done = removed = False
+    if removing:
+        if settings.FULLPICTURE_REQUIRE_2FA:
+            remove_form.add_error(None, "An authenticator app is required here: replace it instead")
+        elif remove_form.is_valid():
+            totp_remove(user=user)
+            removed = True
         else:
-            form.add_error("code", "The code is not correct. Enter the latest code from your app")
+            _credentials_refused(request, user, remove_form)
+    elif request.method == "POST":
+        if form.is_valid():
+            device = totp_setup_confirm(user=user, token=form.cleaned_data["code"])
+            if device is not None:
+                otp_login(request, device)
+                done = True
+            else:
+                form.add_error(
+                    "code", "The code is not correct. Enter the latest code from your app"
+                )
+        else:
+            _credentials_refused(request, user, form)
+        if not done and (locked := _locked_out(request, user)) is not None:
+            return locked
     context: dict[str, Any] = {
         "form": form,
+        "remove_form": remove_form,
         "done": done,
+        "removed": removed,
         "has_device": totp_confirmed_device(user=user) is not None,
+        "may_remove": not settings.FULLPICTURE_REQUIRE_2FA,
         "during_sign_in": False,
     }
-    if not done:
+    if not (done or removed):
         context["setup"] = totp_setup_begin(user=user)
-    return render(request, "web/two_factor_set_up.html", context)
+    status = 400 if (form.errors or remove_form.errors) else 200
+    return render(request, "web/two_factor_set_up.html", context, status=status)

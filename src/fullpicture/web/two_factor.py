@@ -65,6 +65,13 @@ def totp_setup_confirm(*, user: Practitioner, token: str) -> TOTPDevice | None:
     return device
 
 
+def totp_remove(*, user: Practitioner) -> int:
+    """Remove the practitioner's authenticator apps (the account page checks the password
+    and the current code first). Answers how many devices went."""
+    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    return deleted
+
+
 def totp_verify(*, user: Practitioner, token: str) -> TOTPDevice | None:
     device = totp_confirmed_device(user=user)
     if device is None or not device.verify_token(token):

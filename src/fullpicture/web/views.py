@@ -18,6 +18,7 @@ from fullpicture.sharing.policy import Purpose
 from fullpicture.sharing.selectors import (
     NotFound,
     PersonQuery,
+    SearchRefused,
     access_person_by_id,
     person_households,
     person_relationships,
@@ -86,9 +87,15 @@ def person_search_page(request: HttpRequest) -> HttpResponse:
     context["form"] = form
     context["searched"] = True
     context["purpose"] = data["purpose"]
-    context["results"] = (
-        [] if query.is_empty else person_search(viewer=viewer, purpose=data["purpose"], query=query)
-    )
+    try:
+        context["results"] = (
+            []
+            if query.is_empty
+            else person_search(viewer=viewer, purpose=data["purpose"], query=query)
+        )
+    except SearchRefused as exc:
+        context.update(searched=False, errors=[("#id_name", str(exc))], name_error=str(exc))
+        return render(request, "web/person_search.html", context, status=400)
     context["empty_query"] = query.is_empty
     return render(request, "web/person_search.html", context)
 

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.operationoutcome import OperationOutcome
@@ -32,6 +33,16 @@ def _flag(world, **kwargs):
     return ProtectionFlagFactory(
         partnership=world.home, record=record, person=record.person, **kwargs
     )
+
+
+def _bearer(agency, setting=None):
+    """A token issued to the agency's system (by the API app's own command) as headers."""
+    out = io.StringIO()
+    call_command("api-token", "create", "--agency", agency.code, "--name", "system", stdout=out)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {out.getvalue().strip()}"}
+    if setting:
+        headers["HTTP_X_CARE_SETTING"] = setting
+    return headers
 
 
 def _bundle(response):
@@ -184,12 +195,62 @@ def test_every_check_is_audited_without_the_number(client, world):
 
 def test_the_json_endpoint_shows_flag_la_and_phones_never_the_chronology(client, world):
     _flag(world)
-    client.force_login(world.clinician)
-    body = client.get("/api/alerts/point-of-care?nhs_number=" + NHS).json()
+    bearer = _bearer(world.hospital, "ae")
+    body = client.get("/api/alerts/point-of-care?nhs_number=" + NHS, **bearer).json()
     assert body["flags"][0]["local_authority"] == "Hometown"
     assert body["flags"][0]["out_of_hours_phone"] == "01632 960101"
     assert body["accesses"][0]["site"] == "Hometown General Hospital A&E"
-    assert set(body) == {"nhs_number", "flags", "accesses"}
+    assert body["attendance_recorded"] is True
+    assert set(body) == {"nhs_number", "attendance_recorded", "flags", "accesses"}
+
+
+@pytest.mark.parametrize(
+    "url", [CARE_TEAM + NHS, "/api/alerts/point-of-care?care-setting=ae&nhs_number=" + NHS]
+)
+def test_a_check_carried_by_a_session_cookie_is_read_only(client, world, url):
+    """A GET a link from another site can carry (SameSite=Lax sends the cookie) shows the
+    flags and is in the ledger, but records no attendance and tells nobody."""
+    _flag(world)
+    client.force_login(world.clinician)
+    views = LedgerEvent.objects.filter(object_type="point_of_care_check", action="view")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["X-Attendance-Recorded"] == "false"
+    assert b"Hometown" in response.content  # the flag is shown
+    assert views.count() == 1  # the read is in the ledger
+    assert not PointOfCareAccess.objects.exists()
+    assert not Notice.objects.exists()
+    assert not LedgerEvent.objects.filter(object_type="point_of_care_notice").exists()
+
+
+def test_a_check_through_an_agency_token_records_and_notifies(client, world):
+    _flag(world)
+    response = client.get(CARE_TEAM + NHS, **_bearer(world.hospital, "ae"))
+    assert response["X-Attendance-Recorded"] == "true"
+    access = PointOfCareAccess.objects.get()
+    assert access.agency_id == world.hospital.pk
+    notices = Notice.objects.filter(kind="access", access=access)
+    assert {n.recipient.username for n in notices} == {"mash.user", "sw.user"}
+
+
+def test_the_page_records_an_attendance_only_on_its_csrf_checked_post(world):
+    _flag(world)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.clinician)
+    page = browser.get("/alerts/point-of-care/?nhs_number=" + NHS + "&setting=ae")
+    assert page.status_code == 200
+    assert not PointOfCareAccess.objects.exists()
+    forged = browser.post("/alerts/point-of-care/", {"nhs_number": NHS, "setting": "ae"})
+    assert forged.status_code == 403  # no CSRF token: refused
+    assert not PointOfCareAccess.objects.exists()
+    token = browser.cookies["csrftoken"].value
+    posted = browser.post(
+        "/alerts/point-of-care/",
+        {"nhs_number": NHS, "setting": "ae", "csrfmiddlewaretoken": token},
+    )
+    assert posted.status_code == 200
+    assert PointOfCareAccess.objects.count() == 1
+    assert Notice.objects.filter(kind="access").exists()
 
 
 def test_an_unscheduled_check_notifies_the_local_authority_at_once(world):
@@ -218,8 +279,8 @@ def test_the_email_leaves_after_commit_without_personal_data(
 
 def test_a_scheduled_check_is_recorded_without_notifying(client, world):
     _flag(world)
-    client.force_login(world.gp)
-    assert _bundle(client.get(CARE_TEAM + NHS))["total"] == 1  # a GP's default: scheduled
+    bearer = _bearer(world.gp.agency)
+    assert _bundle(client.get(CARE_TEAM + NHS, **bearer))["total"] == 1  # a GP's default
     access = PointOfCareAccess.objects.get()
     assert access.setting == "scheduled"
     assert not Notice.objects.exists()

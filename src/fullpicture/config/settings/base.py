@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 from fullpicture.config.home import data_home
 
@@ -31,6 +32,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "govuk_frontend_django",
+    "csp",
+    "ninja",  # serves the API docs' Swagger UI from the hub's own static files, not a CDN
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -56,6 +59,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "fullpicture.api.limits.BoundedQueryMiddleware",  # 422 for an over-long API query
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy with a nonce per response
+    "fullpicture.web.middleware.NoStoreMiddleware",  # no cache keeps a page or a file
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -90,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
                 "fullpicture.web.menu.menu",
             ],
         },
@@ -154,6 +161,26 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# A strict Content-Security-Policy (django-csp): scripts and styles only from the hub's
+# own static files, or inline with this response's nonce (base.html's one-line
+# "js-enabled" script); no inline handlers or style attributes; nothing framed; forms
+# post only to the hub. docs/decisions/0085-csp-no-store-state-on-post.md
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "base-uri": [NONE],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "img-src": [SELF, "data:"],  # data: for the two-factor QR code (an SVG data URI)
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+    },
+}
+
 # Repeated failed sign-ins are throttled (django-axes): lock out after 5 for 15 minutes.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
@@ -210,6 +237,9 @@ FULLPICTURE_MODEL_DIR = HOME / "linkage"
 # How long break-glass access lasts (docs/decisions/0004).
 FULLPICTURE_BREAK_GLASS_HOURS = env.int("FULLPICTURE_BREAK_GLASS_HOURS", default=24)
 FULLPICTURE_API_AUTHENTICATORS = ["fullpicture.api.api.TokenAuth"]  # tokens at the point of care
+# A person search's statements stop after this many seconds (page and API): no search holds
+# the database for long. docs/api.md "Bounds".
+FULLPICTURE_SEARCH_SECONDS = env.float("FULLPICTURE_SEARCH_SECONDS", default=2.0)
 
 # Personal data never goes to logs: loggers carry ids and event kinds only.
 LOGGING = {

@@ -104,7 +104,7 @@ def test_records_are_well_formed_and_synthetic(story):
 
 
 def test_no_identifier_is_given_to_two_people(story):
-    owner = {}
+    owner: dict[tuple[str, str], str] = {}
     for key, row in story["records"].items():
         if key in DELIBERATELY_INVALID:
             continue
@@ -143,7 +143,7 @@ def test_items_are_well_formed_and_about_known_records(story):
             subject = story["records"].get((code, sid))
             assert subject is not None, (where, sid)
             assert subject["recorded_at"] <= occurred.date().isoformat(), (where, sid)
-    sources = defaultdict(set)
+    sources: dict[str, set[str]] = defaultdict(set)
     for code, row in story["items"]:
         assert row["source_id"] not in sources[code], (code, row["source_id"])
         sources[code].add(row["source_id"])

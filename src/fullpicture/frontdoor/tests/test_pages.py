@@ -3,7 +3,7 @@
 import pytest
 
 from fullpicture.frontdoor.models import Contact, Feedback
-from fullpicture.frontdoor.services import contact_create, decision_record
+from fullpicture.frontdoor.services import FeedbackParts, contact_create, decision_record
 from fullpicture.frontdoor.tests.factories import category_ids, contact_input
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +199,33 @@ def test_the_contact_page_leads_back_where_each_reader_came_from(client, world):
     client.force_login(world.mash_worker)
     page = client.get(url).content.decode()
     assert '<a href="/front-door/queue/" class="govuk-back-link">Back to the MASH queue</a>' in page
+
+
+def test_opening_the_contact_does_not_mark_feedback_read_only_the_post_does(client, world):
+    """A GET changes nothing (a link from another site carries the session cookie): the
+    referrer marks the feedback read with the page's form, a POST with its CSRF token."""
+    contact = contact_create(user=world.teacher, data=contact_input()).contact
+    decision_record(
+        user=world.mash_worker,
+        contact_id=contact.pk,
+        level=2,
+        outcome="early_help",
+        rationale="L2",
+        feedback=FeedbackParts(
+            relevance="relevant",
+            where_recorded="MASH record",
+            actions_taken="Early help",
+            further_action_needed=False,
+        ),
+    )
+    client.force_login(world.teacher)
+    page = client.get(f"/front-door/contacts/{contact.pk}/").content.decode()
+    assert "Mark feedback as read" in page
+    feedback = Feedback.objects.get(contact=contact)
+    assert feedback.read_at is None
+    assert "New feedback" in client.get("/front-door/inbox/").content.decode()
+    response = client.post(f"/front-door/contacts/{contact.pk}/feedback/read/")
+    assert response.status_code == 302
+    feedback.refresh_from_db()
+    assert feedback.read_at is not None
+    assert "New feedback" not in client.get("/front-door/inbox/").content.decode()

@@ -2,6 +2,7 @@
 
 import base64
 import re
+import time
 
 import pytest
 from django.urls import reverse
@@ -111,7 +112,10 @@ def test_a_practitioner_may_set_up_an_app_when_not_required(client):
     page = client.get(reverse("web:account_two_factor")).content.decode()
     assert "Setup key" in page
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    response = client.post(reverse("web:account_two_factor"), {"code": totp_code(device.bin_key)})
+    response = client.post(
+        reverse("web:account_two_factor"),
+        {"code": totp_code(device.bin_key), "password": PASSWORD},
+    )
     assert "Authenticator app set up" in response.content.decode()
     client.logout()
     # Once set up, sign-in asks for the code even though it is not required.
@@ -131,3 +135,115 @@ def test_the_admin_signs_in_through_the_one_sign_in_page(client):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"] == "/sign-in/?next=/admin/"
+
+
+def _other(code):
+    return "000000" if code != "000000" else "111111"
+
+
+def test_replacing_the_app_needs_the_password_and_the_current_code(client, time_machine):
+    """A session left open (or taken) cannot swap the second factor for the taker's own."""
+    user = PractitionerFactory(username="owner")
+    old = TOTPDeviceFactory(user=user)
+    client.force_login(user)
+    page = client.get(reverse("web:account_two_factor")).content.decode()
+    assert "Your password" in page
+    assert "Code from your current authenticator app" in page
+    new = TOTPDevice.objects.get(user=user, confirmed=False)
+    url = reverse("web:account_two_factor")
+    attempts = [
+        ({"code": totp_code(new.bin_key)}, "Enter your password"),
+        (
+            {"code": totp_code(new.bin_key), "password": "wrong"},
+            "The password is not correct",
+        ),
+        (
+            {"code": totp_code(new.bin_key), "password": PASSWORD},
+            "Enter the code from your current authenticator app",
+        ),
+        (
+            {
+                "code": totp_code(new.bin_key),
+                "password": PASSWORD,
+                "current_code": _other(totp_code(old.bin_key)),
+            },
+            "The code from your current app is not correct",
+        ),
+    ]
+    for data, message in attempts:
+        response = client.post(url, data)
+        assert response.status_code == 400
+        body = response.content.decode()
+        assert message in body
+        assert "govuk-error-summary" in body
+        assert set(TOTPDevice.objects.filter(user=user, confirmed=True)) == {old}
+    # wrong passwords and wrong current codes count as failed sign-ins
+    assert LedgerEvent.objects.filter(action="sign_in_failed").count() == 2
+    # a wrong code throttles the current device for a moment (django-otp): a minute on
+    time_machine.move_to(time.time() + 60)
+    response = client.post(
+        url,
+        {
+            "code": totp_code(new.bin_key),
+            "password": PASSWORD,
+            "current_code": totp_code(old.bin_key),
+        },
+    )
+    assert "Authenticator app set up" in response.content.decode()
+    assert list(TOTPDevice.objects.filter(user=user)) == [new]
+    new.refresh_from_db()
+    assert new.confirmed
+
+
+def test_removing_the_app_needs_the_password_and_the_current_code(client, time_machine):
+    user = PractitionerFactory(username="remover")
+    device = TOTPDeviceFactory(user=user)
+    client.force_login(user)
+    url = reverse("web:account_two_factor")
+    assert "Remove the authenticator app" in client.get(url).content.decode()
+    wrong = client.post(
+        url,
+        {
+            "action": "remove",
+            "remove-password": PASSWORD,
+            "remove-current_code": _other(totp_code(device.bin_key)),
+        },
+    )
+    assert wrong.status_code == 400
+    assert "The code from your current app is not correct" in wrong.content.decode()
+    no_password = client.post(
+        url, {"action": "remove", "remove-current_code": totp_code(device.bin_key)}
+    )
+    assert no_password.status_code == 400
+    assert TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    time_machine.move_to(time.time() + 60)  # past the wrong code's throttle
+    done = client.post(
+        url,
+        {
+            "action": "remove",
+            "remove-password": PASSWORD,
+            "remove-current_code": totp_code(device.bin_key),
+        },
+    )
+    assert "Authenticator app removed" in done.content.decode()
+    assert not TOTPDevice.objects.filter(user=user).exists()
+
+
+def test_where_two_factor_is_required_the_app_cannot_be_removed(client, require_2fa):
+    user = PractitionerFactory(username="required")
+    device = TOTPDeviceFactory(user=user)
+    _password(client, "required")
+    client.post(reverse("web:sign_in_code"), {"code": totp_code(device.bin_key)})
+    url = reverse("web:account_two_factor")
+    assert "Remove the authenticator app" not in client.get(url).content.decode()
+    refused = client.post(
+        url,
+        {
+            "action": "remove",
+            "remove-password": PASSWORD,
+            "remove-current_code": totp_code(device.bin_key, steps_ahead=1),
+        },
+    )
+    assert refused.status_code == 400
+    assert "An authenticator app is required here" in refused.content.decode()
+    assert TOTPDevice.objects.filter(user=user, confirmed=True).exists()
