@@ -83,6 +83,10 @@ class FlagView:
     office_phone: str
     out_of_hours_phone: str
     flag_id: int
+    # The local authority's own record of the child, shared with the flag (as CP-IS does)
+    # so the clinician can confirm they have the right child.
+    child_name: str = ""
+    child_born: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -100,13 +104,14 @@ class PointOfCareAnswer:
     accesses: list[AccessView] = field(default_factory=list)
     person_id: int | None = None
     flag_person_ids: list[int] = field(default_factory=list)
+    councils_told: list[str] = field(default_factory=list)  # authorities notified of the check
 
 
 def _visible_flags(nhs: str, *, today: dt.date) -> QuerySet[ProtectionFlag]:
     return (
         ProtectionFlag.objects.filter(nhs_number=nhs)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=today - VISIBLE_AFTER_END))
-        .select_related("partnership")
+        .select_related("partnership", "record")
         .order_by("-start_date", "id")
     )
 
@@ -128,6 +133,8 @@ def _flag_view(flag: ProtectionFlag, *, today: dt.date) -> FlagView:
         office_phone=p.office_phone,
         out_of_hours_phone=p.out_of_hours_phone,
         flag_id=flag.pk,
+        child_name=flag.record.display_name if flag.record else "",
+        child_born=flag.record.date_of_birth if flag.record else None,
     )
 
 

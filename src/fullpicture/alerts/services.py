@@ -457,7 +457,7 @@ def point_of_care_check(
 def _notify_access(*, access: PointOfCareAccess, answer: PointOfCareAnswer) -> None:
     local = timezone.localtime(access.at)
     flags = ProtectionFlag.objects.filter(pk__in=[f.flag_id for f in answer.flags]).select_related(
-        "record"
+        "record", "partnership"
     )
     by_partnership: dict[int, list[ProtectionFlag]] = {}
     for flag in flags:
@@ -477,6 +477,7 @@ def _notify_access(*, access: PointOfCareAccess, answer: PointOfCareAnswer) -> N
             person_id=flag.person_id,
             access=access,
         )
+        answer.councils_told.append(flag.partnership.name)
         ledger_record(
             actor=ACTOR,
             action=Action.CREATE,

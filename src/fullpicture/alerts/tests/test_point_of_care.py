@@ -364,5 +364,17 @@ def test_the_page_shows_the_flag_and_contacts(client, world):
     assert "Child protection plan" in text
     assert "01632 960101" in text
     assert "Hometown General Hospital A&amp;E" in text
+    # the result leads the page, with the numbers to tap and who has been told
+    assert text.index('id="result"') < text.index('id="nhs_number"')
+    assert '<a class="govuk-link govuk-!-font-weight-bold" href="tel:01632960101">' in text
+    assert 'href="tel:01632960100"' in text
+    assert "Hometown has been told" in text
+    assert "Amber Jones" in text  # to confirm it is the right child
+    # an NHS number with no plan: no identity, no call, and no false reassurance
+    other = client.post("/alerts/point-of-care/", {"nhs_number": "9990001006", "setting": "ae"})
+    none_found = other.content.decode()
+    assert 'id="no-plan"' in none_found
+    assert "does not mean the child is known to be safe" in none_found
+    assert "tel:" not in none_found
     bad = client.post("/alerts/point-of-care/", {"nhs_number": "123", "setting": "ae"})
     assert "Enter a valid 10-digit NHS number" in bad.content.decode()
