@@ -194,7 +194,20 @@ def ledger_events_about(*, object_type: str, object_ids: list[str]) -> list[Ledg
     )
 
 
-PERSON_ACCESS_ACTIONS = ("search", "view")
+# "Who looked at whom": every kind of event that reads (or tried to read) a person.
+PERSON_ACCESS_ACTIONS = ("search", "view", "export", "break_glass", "denied")
+# Object types whose object id is the person read; every other read of persons carries
+# their ids in ``details["person_ids"]`` (a JSON list of strings): search results,
+# households and their chronologies, linkage pairs, alerts and notifications pages,
+# learning-review downloads, admin lists.
+PERSON_OBJECT_TYPES = (
+    "person",
+    "person_chronology",
+    "person_records",
+    "person_merge",
+    "point_of_care_check",
+    "admin:people.person",
+)
 
 
 def ledger_person_access(
@@ -205,16 +218,19 @@ def ledger_person_access(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
 ) -> QuerySet[LedgerEvent]:
-    """Who looked at whom: ``search`` events (saw that persons are known, ids in details)
-    and ``view`` events (opened a person), by actors of the given agencies, newest first."""
+    """Who looked at whom: every event that read or tried to read a person (see
+    ``PERSON_OBJECT_TYPES``), by actors of the given agencies, newest first."""
     events = LedgerEvent.objects.filter(
-        action__in=PERSON_ACCESS_ACTIONS, object_type="person", actor_agency__in=agencies
+        Q(object_type__in=PERSON_OBJECT_TYPES) & ~Q(object_id="")
+        | Q(details__has_key="person_ids"),
+        action__in=PERSON_ACCESS_ACTIONS,
+        actor_agency__in=agencies,
     )
     if person_id:
         events = events.filter(
-            Q(action="view", object_id=person_id)
+            Q(object_type__in=PERSON_OBJECT_TYPES, object_id=person_id)
             # person_ids is a JSON list of strings; match the quoted id exactly
-            | Q(action="search", details__person_ids__icontains=f'"{person_id}"')
+            | Q(details__person_ids__icontains=f'"{person_id}"')
         )
     if actor_id:
         events = events.filter(actor_id=actor_id)

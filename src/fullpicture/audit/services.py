@@ -17,7 +17,8 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -242,3 +243,63 @@ def ledger_record_many(*, actor: Actor, events: list[EventSpec]) -> int:
             else:
                 cursor.executemany(insert, rows)
     return len(rows)
+
+
+# ------------------------------------------------------------------ denied reads, request actor
+
+_pending_denials: ContextVar[list[tuple[Actor, EventSpec]] | None] = ContextVar(
+    "ledger_pending_denials", default=None
+)
+_request_actor: ContextVar[Callable[[], Actor | None] | None] = ContextVar(
+    "ledger_request_actor", default=None
+)
+COMMAND_ACTOR = Actor.system("command")
+
+
+def ledger_record_denied(
+    *,
+    actor: Actor,
+    object_type: str,
+    object_id: str | int = "",
+    purpose: str = "",
+    reason_code: str = "",
+    details: Mapping[str, Any] | None = None,
+) -> None:
+    """A refused read: the caller answers as for a missing record, and the ledger keeps a
+    ``denied`` event (ids and kinds only).
+
+    In a web request the refusal usually ends the request's transaction in a rollback (a
+    404), which would take the event with it: there the event is kept aside and written by
+    ``LedgerMiddleware`` once the request's transaction has ended, in a transaction of its
+    own; if it cannot be written the response is an error, never a quiet 404. Outside a
+    request (commands, tasks) it is written at once, in the caller's transaction."""
+    spec = EventSpec(
+        action="denied",
+        object_type=object_type,
+        object_id=object_id,
+        purpose=purpose,
+        reason_code=reason_code,
+        details=details,
+    )
+    pending = _pending_denials.get()
+    if pending is not None:
+        pending.append((actor, spec))
+        return
+    ledger_record(
+        actor=actor,
+        action=spec.action,
+        object_type=object_type,
+        object_id=object_id,
+        purpose=purpose,
+        reason_code=reason_code,
+        details=details,
+    )
+
+
+def ledger_request_actor() -> Actor:
+    """Who is acting in this request (the signed-in practitioner), for receivers of model
+    signals that have no request (role and two-factor changes); outside a request, or before
+    sign-in, the named system actor ``system:command``."""
+    resolve = _request_actor.get()
+    found = resolve() if resolve is not None else None
+    return found or COMMAND_ACTOR

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "fullpicture.audit.middleware.LedgerMiddleware",  # refused reads, admin pages, who acts
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fullpicture.web.sessions.SessionGuardMiddleware",  # one session each; 2FA enforced
