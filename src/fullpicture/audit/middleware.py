@@ -95,12 +95,15 @@ class LedgerMiddleware:
                 "method": request.method or "",
                 "status": str(response.status_code),
             }
-            ids = _listed_ids(request, response)
+            objects = _shown(response)
+            ids = _listed_ids(request, objects)
             if ids:
-                key = "person_ids" if object_type == "admin:people.person" else "object_ids"
-                details[key] = ids[:MAX_IDS]
+                details["object_ids"] = ids[:MAX_IDS]
                 if len(ids) > MAX_IDS:
                     details["more_ids"] = str(len(ids) - MAX_IDS)
+            person_ids = sorted({p for p in map(_person_id, objects) if p})
+            if person_ids:  # whose records the page showed, for "who looked at whom"
+                details["person_ids"] = person_ids[:MAX_IDS]
             read = request.method in {"GET", "HEAD", "OPTIONS"}
             ledger_record(
                 actor=_actor_of(request),
@@ -112,13 +115,29 @@ class LedgerMiddleware:
         return response
 
 
-def _listed_ids(request: HttpRequest, response: HttpResponse) -> list[str]:
-    """The ids an admin change list showed, or a bulk action was applied to."""
+def _shown(response: HttpResponse) -> list[Any]:
+    """The objects an admin page showed: a change list's rows, or the one object."""
+    context = getattr(response, "context_data", None) or {}
+    change_list = context.get("cl")
+    if change_list is not None:
+        return list(getattr(change_list, "result_list", []))
+    original = context.get("original")
+    return [original] if original is not None else []
+
+
+def _listed_ids(request: HttpRequest, objects: list[Any]) -> list[str]:
+    """The ids a bulk action was applied to, or a change list showed."""
     selected = request.POST.getlist("_selected_action") if request.method == "POST" else []
     if selected:
         return [str(i)[:64] for i in selected]
-    context = getattr(response, "context_data", None) or {}
-    change_list = context.get("cl")
-    if change_list is None:
-        return []
-    return [str(obj.pk) for obj in getattr(change_list, "result_list", [])]
+    if len(objects) == 1:
+        return []  # one object: its id is the event's object id
+    return [str(obj.pk) for obj in objects]
+
+
+def _person_id(obj: Any) -> str:
+    """The person an object is about (``person``, or its ``record``'s person), if any."""
+    person_id = getattr(obj, "person_id", None)
+    if person_id is None and hasattr(obj, "record_id"):
+        person_id = getattr(getattr(obj, "record", None), "person_id", None)
+    return str(person_id) if person_id else ""

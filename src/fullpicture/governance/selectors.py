@@ -86,8 +86,6 @@ READ_LABELS = {
     ("view", "alert_list"): "Alerts page: saw alerts about",
     ("view", "notice_list"): "Notifications page: saw notices about",
     ("break_glass", "person"): "Break-glass access",
-    ("view", "admin:people.person"): "Django admin: viewed",
-    ("update", "admin:people.person"): "Django admin: changed",
 }
 DENIED_LABEL = "Refused (answered as if missing)"
 
@@ -95,6 +93,8 @@ DENIED_LABEL = "Refused (answered as if missing)"
 def _label(action: str, object_type: str) -> str:
     if action == "denied":
         return DENIED_LABEL
+    if object_type.startswith("admin"):
+        return "Django admin: viewed" if action == "view" else "Django admin: changed"
     return READ_LABELS.get((action, object_type)) or ACTION_LABELS.get(action, action)
 
 
