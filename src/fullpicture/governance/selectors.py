@@ -128,10 +128,7 @@ def access_rows(events: Iterable[LedgerEvent]) -> list[AccessRow]:
         raw = e.actor_id.removeprefix("user:")
         who = people.get(int(raw)) if raw.isdigit() else None
         listed = (e.details or {}).get("person_ids")
-        if listed is not None:
-            person_ids = [str(p) for p in listed]
-        else:
-            person_ids = [e.object_id]
+        person_ids = [str(p) for p in listed] if listed is not None else [e.object_id]
         rows.append(
             AccessRow(
                 seq=e.seq,
