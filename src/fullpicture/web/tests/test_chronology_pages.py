@@ -126,7 +126,13 @@ def test_household_pdf_has_what_the_page_has_and_is_an_audited_export(client, to
         assert hidden not in text
     export = LedgerEvent.objects.get(action="export", object_type="household_chronology")
     assert export.details["format"] == "pdf"
-    assert set(export.details) <= {"item_ids", "format", "filters", "break_glass_grants"}
+    assert set(export.details) <= {
+        "item_ids",
+        "person_ids",
+        "format",
+        "filters",
+        "break_glass_grants",
+    }
     assert "Police" not in repr(export.details)
 
 
