@@ -82,6 +82,14 @@ def ledger_verify(
                 )
             elif event.seq < keyed_from:
                 problem = "content does not match its hash"
+            elif (
+                event.seq == 1 and epoch is None and hashlib.sha256(body).hexdigest() == event.hash
+            ):
+                problem = (
+                    "the ledger has plain, unkeyed hashes and no key epoch: written before "
+                    "keying and not migrated yet (`fullpicture migrate` keys it), or rewritten "
+                    "by someone without the key"
+                )
             return Verification(False, checked, event.seq, problem)
         prev = event.hash
         expected_seq += 1

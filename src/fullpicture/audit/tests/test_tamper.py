@@ -328,7 +328,9 @@ def _key_the_ledger() -> None:
 
 def test_an_unkeyed_ledger_is_keyed_by_an_epoch_event_that_anchors_it():
     _unkeyed_chain(5)
-    assert not ledger_verify().ok  # an unkeyed ledger does not pass as a keyed one
+    unkeyed = ledger_verify()  # an unkeyed ledger does not pass as a keyed one
+    assert (unkeyed.ok, unkeyed.broken_seq) == (False, 1)
+    assert "plain, unkeyed hashes and no key epoch" in unkeyed.problem
     _key_the_ledger()
     epoch = LedgerEvent.objects.get(action=Action.KEY_EPOCH)
     assert epoch.seq == 6
