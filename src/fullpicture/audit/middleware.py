@@ -26,10 +26,10 @@ from django.urls import NoReverseMatch, reverse
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import (
     Actor,
+    EventSpec,
     _pending_denials,
     _request_actor,
     ledger_record,
-    ledger_record_many,
 )
 
 ANONYMOUS = Actor.system("anonymous")
@@ -57,7 +57,7 @@ class LedgerMiddleware:
         self.admin_prefix = _admin_prefix()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        pending: list[tuple[Actor, Any]] = []
+        pending: list[tuple[Actor, EventSpec]] = []
         denials = _pending_denials.set(pending)
         actor = _request_actor.set(lambda: _actor_of(request))
         try:
@@ -72,12 +72,20 @@ class LedgerMiddleware:
         return response
 
     @staticmethod
-    def _write_denials(pending: list[tuple[Actor, Any]]) -> None:
+    def _write_denials(pending: list[tuple[Actor, EventSpec]]) -> None:
         if not pending:
             return
         with transaction.atomic():
             for actor, spec in pending:
-                ledger_record_many(actor=actor, events=[spec])
+                ledger_record(
+                    actor=actor,
+                    action=spec.action,
+                    object_type=spec.object_type,
+                    object_id=spec.object_id,
+                    purpose=spec.purpose,
+                    reason_code=spec.reason_code,
+                    details=spec.details,
+                )
 
     def _admin(self, request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
