@@ -333,3 +333,26 @@ def test_two_factor_set_up_confirm_and_removal_are_events(town):
         "two_factor_removed",
         f"user:{town['admin'].pk}",
     )
+
+
+def test_a_refused_meeting_is_a_denied_event(town):
+    from fullpicture.meetings.services import MeetingPlan, meeting_create
+    from fullpicture.meetings.tests.factories import build_world
+
+    world = build_world("M")
+    meeting = meeting_create(
+        user=world.chair,
+        plan=MeetingPlan(
+            kind="strategy_discussion",
+            title="Strategy discussion",
+            starts_at=timezone.now(),
+            chair_id=world.chair.pk,
+            agency_ids=(world.police.pk,),
+            person_ids=(world.child.pk,),
+        ),
+    )
+    assert _client(world.chair).get(f"/meetings/{meeting.pk}/").status_code == 200
+    assert _client(town["outsider"]).get(f"/meetings/{meeting.pk}/").status_code == 404
+    (refused,) = _events(action="denied", object_type="meeting")
+    assert (refused.object_id, refused.reason_code) == (str(meeting.pk), "policy")
+    assert refused.actor_id == f"user:{town['outsider'].pk}"
