@@ -11,6 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fullpicture.alerts import selectors, services
 from fullpicture.alerts.models import HANDOVER_ITEMS, CareSetting
+from fullpicture.audit.models import Action
+from fullpicture.audit.services import ledger_record
 from fullpicture.partnerships.models import Practitioner
 from fullpicture.partnerships.selectors import request_practitioner
 
@@ -50,6 +52,15 @@ def point_of_care(request: HttpRequest) -> HttpResponse:
 def notifications(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
     notices = list(selectors.notices_for(viewer=viewer)[:200])
+    ledger_record(
+        actor=viewer.actor,
+        action=Action.VIEW,
+        object_type="notice_list",
+        details={
+            "notice_ids": [str(n.pk) for n in notices],
+            "person_ids": sorted({str(n.person_id) for n in notices if n.person_id}),
+        },
+    )
     return render(request, "alerts/notifications.html", {"notices": notices})
 
 
@@ -64,7 +75,16 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def alert_list(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
-    alerts = list(selectors.alerts_for(viewer=viewer)[:200])
+    alerts = list(selectors.alerts_for(viewer=viewer).prefetch_related("persons")[:200])
+    ledger_record(
+        actor=viewer.actor,
+        action=Action.VIEW,
+        object_type="alert_list",
+        details={
+            "alert_ids": [str(a.pk) for a in alerts],
+            "person_ids": sorted({str(p.pk) for a in alerts for p in a.persons.all()}),
+        },
+    )
     return render(request, "alerts/alerts.html", {"alerts": alerts})
 
 

@@ -2,8 +2,10 @@
 
 One row per event: who, their agency, what (type and id), when, purpose, legal
 basis and reason code. The ledger holds ids and kinds, never personal data, so
-retention never has to touch it and the chain keeps verifying. Database
-triggers refuse UPDATE and DELETE (see the 0002 migration).
+retention never has to touch it and the chain keeps verifying. Each hash is
+keyed with a key kept outside the database (docs/decisions/0080). Database
+triggers refuse UPDATE, DELETE and TRUNCATE (the 0002 migration) and any insert
+that does not extend the head, ``INSERT OR REPLACE`` included (0003).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class Action(models.TextChoices):
     SIGN_IN_FAILED = "sign_in_failed", "Failed to sign in"
     SIGN_OUT = "sign_out", "Signed out"
     DENIED = "denied", "Access denied"
+    KEY_EPOCH = "key_epoch", "Ledger keyed (events before it were hashed without a key)"
 
 
 class LedgerEvent(models.Model):

@@ -28,3 +28,29 @@ def local_secret_key(home: Path) -> str:
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(key)
     return key
+
+
+def local_ledger_key(path: Path) -> str:
+    """Return the ledger's HMAC key kept in ``path``, generating it once (owner-only).
+
+    The key signs the audit ledger's hash chain and its checkpoints. It lives outside
+    the database so that someone who can edit the database file cannot recompute the
+    chain (docs/decisions/0080-keyed-ledger-and-checkpoints.md). Back it up apart from
+    the database: without it ``audit verify`` cannot prove the ledger's integrity.
+    """
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key)
+    return key
+
+
+def read_ledger_key(path: Path) -> str:
+    """The ledger key in ``path`` if it can be read, else ``""`` (never generated)."""
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from fullpicture.audit.models import Action
-from fullpicture.audit.services import ledger_record
+from fullpicture.audit.services import ledger_record, ledger_record_denied
 from fullpicture.frontdoor.common import (
     PURPOSE,
     ContactNotFound,
@@ -77,6 +77,14 @@ def contacts_visible_to(*, viewer: Practitioner) -> QuerySet[Contact]:
 def access_contact_by_id(*, viewer: Practitioner, contact_id: int, audit: bool = True) -> Contact:
     contact = contacts_visible_to(viewer=viewer).filter(pk=contact_id).first()
     if contact is None:
+        exists = Contact.objects.filter(pk=contact_id).exists()
+        ledger_record_denied(
+            actor=viewer.actor,
+            object_type="contact",
+            object_id=contact_id,
+            purpose=PURPOSE,
+            reason_code="policy" if exists else "missing",
+        )
         raise ContactNotFound
     if audit:
         ledger_record(

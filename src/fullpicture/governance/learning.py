@@ -611,6 +611,15 @@ def learning_review_export(
                 "agencies": len(timeline.agencies),
                 "approved_by": f"user:{timeline.review.approved_by_id}",
                 "review_grant": str(timeline.review.grant_id or ""),
+                # whose records were read, for "who looked at whom"
+                "person_ids": [
+                    str(p)
+                    for p in sorted(
+                        timeline.review.grant.persons.values_list("pk", flat=True)
+                        if timeline.review.grant
+                        else []
+                    )
+                ],
             },
         )
     stem = f"learning-review-{review_id}-{timezone.now():%Y%m%dT%H%M%S}"

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fullpicture.audit.services import ledger_record_denied
 from fullpicture.governance.learning import (
     LearningReviewRefused,
     learning_review_close,
@@ -21,6 +22,7 @@ from fullpicture.governance.learning import (
 )
 from fullpicture.governance.models import LearningReview
 from fullpicture.partnerships.models import Practitioner, RoleCode
+from fullpicture.sharing.policy import Purpose
 
 
 def _ig_lead(request: HttpRequest) -> Practitioner:
@@ -107,6 +109,12 @@ def learning_review_download(request: HttpRequest, review_id: int) -> HttpRespon
     try:
         export = learning_review_export(review_id=review_id, actor=lead.actor)
     except LearningReviewRefused:
+        ledger_record_denied(
+            actor=lead.actor,
+            object_type="learning_review",
+            object_id=review_id,
+            purpose=Purpose.LEARNING_REVIEW,
+        )
         raise Http404 from None
     if request.POST.get("format") == "json":
         response = HttpResponse(export.json_bytes, content_type="application/json")

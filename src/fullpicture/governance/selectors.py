@@ -52,7 +52,9 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 
 def person_access_events(*, viewer: Practitioner, filters: AccessFilter) -> QuerySet[LedgerEvent]:
-    """Search and view events about persons, by practitioners of the viewer's partnership."""
+    """Every read of a person (and every refused one), by practitioners of the viewer's
+    partnership: searches, records, chronologies, households, linkage, point-of-care checks,
+    subject access, learning reviews, the alerts and notifications pages, the admin."""
     actor_id = ""
     if filters.username:
         practitioner = Practitioner.objects.filter(username__iexact=filters.username).first()
@@ -67,6 +69,33 @@ def person_access_events(*, viewer: Practitioner, filters: AccessFilter) -> Quer
 
 
 ACTION_LABELS = {"search": "Searched: saw in results", "view": "Opened the record"}
+# Each kind of read of a person, as the page names it: (action, object type) first, then
+# the action alone.
+READ_LABELS = {
+    ("view", "person_chronology"): "Read the chronology",
+    ("export", "person_chronology"): "Exported the chronology",
+    ("view", "household"): "Opened the household",
+    ("view", "household_chronology"): "Read the household's chronology",
+    ("export", "household_chronology"): "Exported the household's chronology",
+    ("view", "person_records"): "Linkage: read the person's records",
+    ("view", "person_merge"): "Linkage: compared persons to merge",
+    ("view", "review_case"): "Linkage: reviewed a possible match",
+    ("view", "point_of_care_check"): "Point-of-care check",
+    ("export", "person"): "Subject access export",
+    ("export", "learning_review"): "Learning review: downloaded",
+    ("view", "alert_list"): "Alerts page: saw alerts about",
+    ("view", "notice_list"): "Notifications page: saw notices about",
+    ("break_glass", "person"): "Break-glass access",
+}
+DENIED_LABEL = "Refused (answered as if missing)"
+
+
+def _label(action: str, object_type: str) -> str:
+    if action == "denied":
+        return DENIED_LABEL
+    if object_type.startswith("admin"):
+        return "Django admin: viewed" if action == "view" else "Django admin: changed"
+    return READ_LABELS.get((action, object_type)) or ACTION_LABELS.get(action, action)
 
 
 @dataclass(frozen=True)
@@ -98,10 +127,8 @@ def access_rows(events: Iterable[LedgerEvent]) -> list[AccessRow]:
     for e in events:
         raw = e.actor_id.removeprefix("user:")
         who = people.get(int(raw)) if raw.isdigit() else None
-        if e.action == "view":
-            person_ids = [e.object_id]
-        else:
-            person_ids = [str(p) for p in (e.details or {}).get("person_ids", [])]
+        listed = (e.details or {}).get("person_ids")
+        person_ids = [str(p) for p in listed] if listed is not None else [e.object_id]
         rows.append(
             AccessRow(
                 seq=e.seq,
@@ -109,7 +136,7 @@ def access_rows(events: Iterable[LedgerEvent]) -> list[AccessRow]:
                 practitioner=str(who) if who else e.actor_id,
                 username=who.username if who else "",
                 agency=agencies.get(e.actor_agency, e.actor_agency),
-                action=ACTION_LABELS.get(e.action, e.action),
+                action=_label(e.action, e.object_type),
                 person_ids=person_ids,
                 purpose=purposes.get(e.purpose, e.purpose),
             )

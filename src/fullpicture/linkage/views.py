@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fullpicture.audit.models import Action
-from fullpicture.audit.services import ledger_record
+from fullpicture.audit.services import ledger_record, ledger_record_denied
 from fullpicture.linkage.forms import MergeForm, ReviewDecisionForm, SplitForm, UnlinkForm
 from fullpicture.linkage.selectors import (
     NotFound,
@@ -76,6 +76,12 @@ def _record_view(viewer: Practitioner, object_type: str, object_id: int, **ids: 
     )
 
 
+def _record_denied(viewer: Practitioner, object_type: str, person_id: int) -> None:
+    ledger_record_denied(
+        actor=viewer.actor, object_type=object_type, object_id=person_id, purpose=PURPOSE
+    )
+
+
 @require_GET
 def review_queue_page(request: HttpRequest) -> HttpResponse:
     _viewer, partnership_id = _reviewer(request)
@@ -121,6 +127,7 @@ def review_case_page(request: HttpRequest, record_id: int) -> HttpResponse:
         "review_case",
         case.record.pk,
         record_ids=[case.record.pk, case.candidate.pk],
+        person_ids=[p for p in (case.record.person_id, case.candidate.person_id) if p],
     )
     return render(
         request,
@@ -140,6 +147,7 @@ def person_records_page(request: HttpRequest, person_id: int) -> HttpResponse:
     try:
         person = access_person_records(partnership_id=partnership_id, person_id=person_id)
     except NotFound:
+        _record_denied(viewer, "person_records", person_id)
         raise Http404 from None
     ids = [r.pk for r in person.records]
     split_form = SplitForm(None, record_ids=ids, initial={"token": person.token})
@@ -204,6 +212,7 @@ def person_merge_page(request: HttpRequest, person_id: int) -> HttpResponse:
     try:
         keep = access_person_records(partnership_id=partnership_id, person_id=person_id)
     except NotFound:
+        _record_denied(viewer, "person_merge", person_id)
         raise Http404 from None
     other = None
     errors: list[tuple[str, str]] = []
@@ -239,7 +248,10 @@ def person_merge_page(request: HttpRequest, person_id: int) -> HttpResponse:
     if form.errors:
         errors = _errors(form)
     record_ids = [r.pk for r in keep.records] + ([r.pk for r in other.records] if other else [])
-    _record_view(viewer, "person_merge", person_id, record_ids=record_ids)
+    others = [other.person_id] if other else []
+    _record_view(
+        viewer, "person_merge", person_id, record_ids=record_ids, person_ids=[person_id, *others]
+    )
     return render(
         request,
         "linkage/person_merge.html",

@@ -23,7 +23,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from fullpicture.audit.models import Action
-from fullpicture.audit.services import ledger_record
+from fullpicture.audit.services import ledger_record, ledger_record_denied
 from fullpicture.meetings.models import (
     ActionStatus,
     Meeting,
@@ -71,6 +71,13 @@ def meetings_for(*, viewer: Practitioner) -> QuerySet[Meeting]:
 def access_meeting(*, viewer: Practitioner, meeting_id: int) -> Meeting:
     meeting = meetings_for(viewer=viewer).filter(pk=meeting_id).first()
     if meeting is None:
+        exists = Meeting.objects.filter(pk=meeting_id).exists()
+        ledger_record_denied(
+            actor=viewer.actor,
+            object_type="meeting",
+            object_id=meeting_id,
+            reason_code="policy" if exists else "missing",
+        )
         raise MeetingNotFound
     return meeting
 

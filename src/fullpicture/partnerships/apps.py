@@ -19,3 +19,5 @@ class PartnershipsConfig(AppConfig):
     def ready(self) -> None:
         # The fixed roles exist after every migrate (and after a test flush).
         post_migrate.connect(_seed_roles, sender=self, dispatch_uid="seed-roles")
+        # Role, permission and membership changes go into the ledger, by any path.
+        from fullpicture.partnerships import receivers  # noqa: F401

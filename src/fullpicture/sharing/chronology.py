@@ -33,7 +33,7 @@ from typing import Any
 from django.utils import timezone
 
 from fullpicture.audit.models import Action
-from fullpicture.audit.services import ledger_record
+from fullpicture.audit.services import ledger_record, ledger_record_denied
 from fullpicture.partnerships.models import Practitioner
 from fullpicture.people.models import Household, Person
 from fullpicture.sharing.models import Sensitivity
@@ -386,6 +386,8 @@ def _audit(
     export_format: str,
 ) -> None:
     details: dict[str, object] = {"item_ids": [str(i) for i in view.item_ids]}
+    if object_type != "person_chronology":  # whose chronology it was, for "who looked at whom"
+        details["person_ids"] = [str(p) for p in person_ids]
     if not view.filters.is_empty:
         details["filters"] = view.filters.as_details()
     grants = sorted(str(ctx.break_glass[p]) for p in set(person_ids) if p in ctx.break_glass)
@@ -459,6 +461,14 @@ def access_household_by_id(
     )
     household = Household.objects.filter(pk=household_id).first() if members else None
     if household is None:
+        exists = Household.objects.filter(pk=household_id).exists()
+        ledger_record_denied(
+            actor=viewer.actor,
+            object_type="household",
+            object_id=household_id,
+            purpose=purpose,
+            reason_code="policy" if exists else "missing",
+        )
         raise NotFound
     if audit:
         ledger_record(

@@ -22,7 +22,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from fullpicture.audit.models import Action
-from fullpicture.audit.services import Actor, ledger_record
+from fullpicture.audit.services import Actor, ledger_record, ledger_record_denied
 from fullpicture.core.timelimit import TimeLimitExceeded, statement_time_limit
 from fullpicture.partnerships.models import Agency, Practitioner
 from fullpicture.people.models import Person, Relationship, SourceRecord
@@ -360,6 +360,13 @@ def access_person_by_id(*, viewer: Practitioner, person_id: int, purpose: str) -
     """Open one person: raises NotFound for a missing or a denied person alike; audited."""
     person = persons_visible_to(viewer=viewer, purpose=purpose).filter(pk=person_id).first()
     if person is None:
+        ledger_record_denied(
+            actor=viewer.actor,
+            object_type="person",
+            object_id=person_id,
+            purpose=purpose,
+            reason_code="policy" if Person.objects.filter(pk=person_id).exists() else "missing",
+        )
         raise NotFound
     ledger_record(
         actor=viewer.actor,
@@ -693,6 +700,12 @@ def request_view(*, viewer: Practitioner, request_id: int) -> RequestView:
     mine = next((r for r in recipients if r.agency_id == viewer.agency_id), None)
     is_requester = request.from_agency_id == viewer.agency_id
     if not is_requester and mine is None:
+        ledger_record_denied(
+            actor=viewer.actor,
+            object_type="information_request",
+            object_id=request_id,
+            reason_code="policy",
+        )
         raise NotFound
     now = timezone.now()
     decisions = list(request.decisions.values_list("from_agency_id", "outcome", "withhold_reason"))

@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fullpicture.audit.models import Action
+from fullpicture.audit.services import ledger_record
 from fullpicture.partnerships.models import MASH_ROLES, Agency, Practitioner
 from fullpicture.partnerships.selectors import request_practitioner
 from fullpicture.sharing.forms import (
@@ -483,9 +485,14 @@ def notifications_page(request: HttpRequest) -> HttpResponse:
         ids = [int(v) for v in request.POST.getlist("notification") if v.isdigit()]
         notification_mark_read(user=viewer, notification_ids=ids)
         return redirect("sharing:notifications")
-    return render(
-        request, "sharing/notifications.html", {"notifications": notifications_for(viewer=viewer)}
+    notifications = notifications_for(viewer=viewer)
+    ledger_record(
+        actor=viewer.actor,
+        action=Action.VIEW,
+        object_type="notification_list",
+        details={"notification_ids": [str(n.pk) for n in notifications]},
     )
+    return render(request, "sharing/notifications.html", {"notifications": notifications})
 
 
 # ---- JSON: the server judges every flag ----------------------------------------------

@@ -1,5 +1,7 @@
 """The ledger: hash chain, append-only triggers, verification and tamper detection."""
 
+import json
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -91,10 +93,13 @@ def test_an_edit_behind_the_triggers_back_is_caught_by_verify(capsys):
         call_command("audit", "verify")
 
 
-def test_head_command_prints_sequence_and_hash(capsys):
+def test_head_command_prints_a_signed_checkpoint_of_the_head(capsys):
     events = _write(2)
     call_command("audit", "head")
-    assert capsys.readouterr().out.strip() == f"2 {events[1].hash}"
+    checkpoint = json.loads(capsys.readouterr().out)
+    assert checkpoint["seq"] == "2"
+    assert checkpoint["hash"] == events[1].hash
+    assert len(checkpoint["signature"]) == 64
 
 
 class _RefuseInserts:

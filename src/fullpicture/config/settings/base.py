@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "fullpicture.audit.middleware.LedgerMiddleware",  # refused reads, admin pages, who acts
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fullpicture.web.sessions.SessionGuardMiddleware",  # one session each; 2FA enforced
@@ -233,6 +234,14 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Full Picture's own settings
 FULLPICTURE_HOME = HOME
+# The audit ledger's HMAC key, kept outside the database (docs/decisions/0080): the
+# environment's FULLPICTURE_LEDGER_KEY, else the file FULLPICTURE_LEDGER_KEY_FILE
+# (default FULLPICTURE_HOME/ledger_key). local.py generates the file once; production.py
+# refuses to start without one it can read.
+FULLPICTURE_LEDGER_KEY_FILE = Path(
+    env.str("FULLPICTURE_LEDGER_KEY_FILE", default=str(HOME / "ledger_key"))
+).expanduser()
+FULLPICTURE_LEDGER_KEY = env.str("FULLPICTURE_LEDGER_KEY", default="")
 FULLPICTURE_MODEL_DIR = HOME / "linkage"
 # How long break-glass access lasts (docs/decisions/0004).
 FULLPICTURE_BREAK_GLASS_HOURS = env.int("FULLPICTURE_BREAK_GLASS_HOURS", default=24)

@@ -3,6 +3,7 @@
 from fullpicture.config.settings.base import *  # noqa: F403
 
 SECRET_KEY = "test-only-secret-key-not-for-any-real-use"  # noqa: S105
+FULLPICTURE_LEDGER_KEY = "test-only-ledger-key-not-for-any-real-use-0123456789"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -70,9 +70,10 @@ def test_search_and_view_are_listed_separately(client, world):
     _look(world)
     client.force_login(world["manager"])
     body = client.get(URL).content.decode()
-    assert "2 events." in body
+    assert "3 events." in body  # the search, the record, and its chronology
     assert "Searched: saw in results" in body
     assert "Opened the record" in body
+    assert "Read the chronology" in body
     assert "Tess Looker" in body
     assert "Lookwell School" in body
     assert f"Person {world['child'].pk}" in body
@@ -86,7 +87,7 @@ def test_filter_by_person(client, world):
     _look(world)
     client.force_login(world["manager"])
     child = client.get(URL, {"person": world["child"].pk}).content.decode()
-    assert "2 events match the filters." in child
+    assert "3 events match the filters." in child
     other = client.get(URL, {"person": world["other"].pk}).content.decode()
     assert "1 event match the filters." in other  # seen in the results, never opened
     assert "Searched: saw in results" in other
@@ -114,9 +115,9 @@ def test_filter_by_practitioner_and_period(client, world, time_machine):
     c.force_login(world["manager"])
     assert c.get(reverse("web:person", args=[world["child"].pk])).status_code in {200, 404}
     by_teacher = c.get(URL, {"practitioner": "t.looker"}).content.decode()
-    assert "2 events match" in by_teacher
+    assert "3 events match" in by_teacher
     january = c.get(URL, {"date_from": "2026-01-01", "date_to": "2026-01-31"}).content.decode()
-    assert "2 events match" in january
+    assert "3 events match" in january
     february = c.get(URL, {"date_from": "2026-02-01"}).content.decode()
     assert "Tess Looker" not in february
     nobody = c.get(URL, {"practitioner": "no.such.user"}).content.decode()

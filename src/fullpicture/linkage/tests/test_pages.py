@@ -109,7 +109,10 @@ def test_deciding_a_case_and_a_second_decision_gets_a_clear_message(client, worl
     assert "Amelia" in page
     assert 'id="waterfall"' in page
     view = LedgerEvent.objects.filter(action="view", object_type="review_case").get()
-    assert view.details == {"record_ids": [str(r.pk), str(world["a1"].pk)]}
+    assert view.details == {
+        "record_ids": [str(r.pk), str(world["a1"].pk)],
+        "person_ids": [str(r.person_id), str(world["a1"].person_id)],  # who looked at whom
+    }
 
     missing = client.post(f"/linkage/review/{r.pk}/", {"version": "1"})
     body = missing.content.decode()

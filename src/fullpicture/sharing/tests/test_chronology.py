@@ -151,7 +151,13 @@ def test_household_access_denied_and_missing_alike_and_audited(town):
         )
     with pytest.raises(NotFound):
         access_household_by_id(viewer=town["mash"], household_id=999_999, purpose=SE)
-    assert not LedgerEvent.objects.filter(object_type="household").exists()
+    # Nothing read; each refusal is a "denied" event (ids only), the missing one too.
+    assert not LedgerEvent.objects.filter(object_type="household", action="view").exists()
+    refused = LedgerEvent.objects.filter(object_type="household", action="denied")
+    assert [(e.object_id, e.reason_code) for e in refused.order_by("seq")] == [
+        (str(town["household"].pk), "policy"),
+        ("999999", "missing"),
+    ]
     opened = access_household_by_id(
         viewer=town["mash"], household_id=town["household"].pk, purpose=SE
     )

@@ -235,7 +235,7 @@ def test_sending_the_same_file_again_changes_nothing(town, tmp_path):
     assert "0 created, 0 updated, 2 unchanged" in run(path)
     assert [(i.pk, i.updated_at, i.recency_rank) for i in items()] == before
     assert not ItemVersion.objects.exists()
-    assert not LedgerEvent.objects.filter(action="update").exists()
+    assert not LedgerEvent.objects.filter(action="update", object_type="information_item").exists()
 
 
 def test_a_changed_item_is_updated_with_its_history_kept_and_the_change_in_the_ledger(

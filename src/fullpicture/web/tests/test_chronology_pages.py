@@ -92,7 +92,16 @@ def test_household_denied_missing_and_malformed_are_the_same_404(client, town):
     printed = client.get(reverse("web:household_print", args=[town["household"].pk]), SE)
     assert {r.status_code for r in (denied, missing, bad_purpose, pdf, printed)} == {404}
     assert _without_csrf(denied.content) == _without_csrf(missing.content)
-    assert not LedgerEvent.objects.filter(object_type__startswith="household").exists()
+    # Nothing was read; each refusal is in the ledger as one, ids only (the denied and the
+    # missing alike: the reason code tells them apart for the auditor, never the page).
+    assert not LedgerEvent.objects.filter(
+        object_type__startswith="household", action__in=["view", "export"]
+    ).exists()
+    refused = LedgerEvent.objects.filter(action="denied", object_type="household")
+    assert {(e.object_id, e.reason_code) for e in refused} >= {
+        (str(town["household"].pk), "policy"),
+        ("999999", "missing"),
+    }
 
 
 def _without_csrf(content: bytes) -> bytes:
@@ -119,7 +128,13 @@ def test_household_pdf_has_what_the_page_has_and_is_an_audited_export(client, to
         assert hidden not in text
     export = LedgerEvent.objects.get(action="export", object_type="household_chronology")
     assert export.details["format"] == "pdf"
-    assert set(export.details) <= {"item_ids", "format", "filters", "break_glass_grants"}
+    assert set(export.details) <= {
+        "item_ids",
+        "person_ids",
+        "format",
+        "filters",
+        "break_glass_grants",
+    }
     assert "Police" not in repr(export.details)
 
 
