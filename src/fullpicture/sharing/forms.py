@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from fullpicture.sharing.models import (
+    BreakGlassReason,
     AgreementStatus,
     Article6,
     Article9,
@@ -187,6 +188,14 @@ class RequestForm(forms.Form):
 class BreakGlassForm(forms.Form):
     purpose = forms.ChoiceField(
         choices=[(p, Purpose(p).label) for p in BREAK_GLASS_PURPOSES], widget=forms.RadioSelect
+    )
+    reason_code = forms.ChoiceField(
+        choices=BreakGlassReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the reason for breaking glass from the list.",
+            "invalid_choice": "Choose the reason for breaking glass from the list.",
+        },
     )
     reason = forms.CharField(
         widget=forms.Textarea,

@@ -460,8 +460,21 @@ class BreakGlassReview(models.TextChoices):
     NOT_APPROPRIATE = "not_appropriate", "Not appropriate"
 
 
+class BreakGlassReason(models.TextChoices):
+    """Why break-glass was used: one of these, plus at least a sentence of free text."""
+
+    IMMEDIATE_RISK = "immediate_risk", "A child or adult is at immediate risk of significant harm"
+    MISSING = "missing", "A child or adult is missing"
+    EMERGENCY_CARE = "emergency_care", "Emergency medical treatment needs the history now"
+    POLICE_PROTECTION = "police_protection", "Police protection or an emergency protection order"
+    OUT_OF_HOURS = "out_of_hours", "Out of hours: the agencies holding it cannot be reached"
+
+
 class BreakGlassGrant(models.Model):
-    """Time-limited access to one person beyond the agreements, for immediate risk."""
+    """Time-limited access to one person beyond the agreements, for immediate risk.
+
+    One live grant per practitioner and person: starting again while one is open renews
+    it (``renewals`` counts them, the IG lead sees the count)."""
 
     practitioner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants"
@@ -469,10 +482,17 @@ class BreakGlassGrant(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     purpose = models.CharField(max_length=32)
+    reason_code = models.CharField(
+        max_length=32, choices=BreakGlassReason.choices, blank=True, default=""
+    )
     reason = models.TextField()
     started_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
+    renewals = models.PositiveIntegerField(
+        default=0, help_text="How many times it was started again while open."
+    )
+    renewed_at = models.DateTimeField(null=True, blank=True)
     review = models.CharField(
         max_length=16, choices=BreakGlassReview.choices, blank=True, default=""
     )
@@ -486,6 +506,13 @@ class BreakGlassGrant(models.Model):
     class Meta:
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["practitioner", "expires_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practitioner", "person"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_open_break_glass_per_person",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Break-glass {self.pk}"

@@ -412,6 +412,7 @@ def break_glass_page(request: HttpRequest, person_id: int) -> HttpResponse:
                 user=viewer,
                 person_id=person_id,
                 purpose=form.cleaned_data["purpose"],
+                reason_code=form.cleaned_data["reason_code"],
                 reason=form.cleaned_data["reason"],
             )
         except SharingRefused as refused:
@@ -534,6 +535,7 @@ def break_glass_json(request: HttpRequest) -> JsonResponse:
             user=viewer,
             person_id=_int(request.POST.get("person")),
             purpose=request.POST.get("purpose", ""),
+            reason_code=request.POST.get("reason_code", ""),
             reason=request.POST.get("reason", ""),
         )
     except SharingRefused as refused:

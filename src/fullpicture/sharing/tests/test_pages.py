@@ -298,7 +298,11 @@ def test_break_glass_page_banner_and_review(client, town):
     client.force_login(town["manager"])
     started = client.post(
         reverse("sharing:break_glass", args=[town["child"].pk]),
-        {"purpose": SE, "reason": "Child reported missing overnight with a known abuser"},
+        {
+            "purpose": SE,
+            "reason_code": "missing",
+            "reason": "Child reported missing overnight with a known abuser",
+        },
     )
     assert started.status_code == 302
     body = client.get(started["Location"]).content.decode()
@@ -352,7 +356,12 @@ def test_a_client_cannot_claim_break_glass_or_a_consent_override(client, town):
     client.force_login(town["manager"])
     made = client.post(
         reverse("sharing:break_glass_json"),
-        {"person": town["child"].pk, "purpose": SE, "reason": "Child missing with a known abuser"},
+        {
+            "person": town["child"].pk,
+            "purpose": SE,
+            "reason_code": "missing",
+            "reason": "Child missing with a known abuser",
+        },
     )
     assert made.status_code == 201
     opened = _chronology(client, town["child"], purpose=SE).json()

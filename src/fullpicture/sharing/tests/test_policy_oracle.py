@@ -357,6 +357,13 @@ def worlds(draw: st.DrawFn) -> World:
         )
         for _ in range(draw(st.integers(0, 3)))
     ]
+    # one open grant per viewer and person, as the database holds (a second start renews)
+    grants = [
+        g
+        for n, g in enumerate(grants)
+        if g.ended
+        or all(o.ended or (o.viewer, o.person) != (g.viewer, g.person) for o in grants[:n])
+    ]
     asked = sorted({focus} | draw(st.sets(st.sampled_from(PURPOSES), max_size=2)))
     review_grants = tuple(
         ReviewGrantSpec(
