@@ -9,10 +9,10 @@ from django import forms
 from django.utils import timezone
 
 from fullpicture.sharing.models import (
-    BreakGlassReason,
     AgreementStatus,
     Article6,
     Article9,
+    BreakGlassReason,
     Paragraph18Reason,
     RiskJudgement,
     Schedule1,
