@@ -683,3 +683,15 @@ def notifications_for(*, viewer: Practitioner, limit: int = 50) -> list[Notifica
 
 def notifications_unread(*, viewer: Practitioner) -> int:
     return Notification.objects.filter(recipient_id=viewer.pk, read_at=None).count()
+
+
+def agencies_holding_items_about(*, person_ids: list[int]) -> list[int]:
+    """The ids of the agencies that hold items about these persons (ids only, no content):
+    whom a learning review that reads them must tell."""
+    return sorted(
+        set(
+            InformationItem.objects.filter(persons__in=person_ids).values_list(
+                "source_agency_id", flat=True
+            )
+        )
+    )

@@ -80,6 +80,7 @@ from fullpicture.sharing.services.review_grants import (
     REVIEW_GRANT_DAYS,
     review_grant_create,
     review_grant_end,
+    review_grant_tell_agencies,
 )
 
 __all__ = [
@@ -132,4 +133,5 @@ __all__ = [
     "notification_mark_read",
     "review_grant_create",
     "review_grant_end",
+    "review_grant_tell_agencies",
 ]
