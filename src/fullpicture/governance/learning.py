@@ -44,7 +44,7 @@ from fullpicture.governance.models import LearningReview, ReviewStatus
 from fullpicture.meetings.models import AgendaEntry, Meeting
 from fullpicture.partnerships.four_eyes import refusal_record
 from fullpicture.partnerships.models import Agency, Practitioner, RoleCode
-from fullpicture.people.models import Household, Person, SourceRecord
+from fullpicture.people.models import Person, SourceRecord
 from fullpicture.sharing.models import WithholdReason
 from fullpicture.sharing.policy import LEARNING_REVIEW_ACTOR, Purpose
 from fullpicture.sharing.selectors import review_grant_chronology

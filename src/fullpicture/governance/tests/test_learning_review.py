@@ -313,7 +313,7 @@ def test_a_person_another_partnership_knows_answers_like_a_missing_one(review_wo
     from fullpicture.partnerships.tests.factories import PartnershipFactory
     from fullpicture.people.tests.factories import PersonFactory, SourceRecordFactory
 
-    world, lead, _ = review_world
+    _world, lead, _ = review_world
     elsewhere = AgencyFactory(code="FARPOL", partnership=PartnershipFactory(code="E09000999"))
     stranger = PersonFactory()
     SourceRecordFactory(agency=elsewhere, person=stranger)
