@@ -236,6 +236,12 @@ class Agreement(models.Model):
     document = models.FileField(upload_to="agreements/", blank=True)
     notes = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+    accepted_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The version every party partnership's IG lead accepted (one of them not its "
+        "last editor). In force only while this equals the version: any edit needs accepting.",
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -302,6 +308,33 @@ class AgreementParty(models.Model):
 # --------------------------------------------------------------------------------------
 # Decisions to share and to withhold
 # --------------------------------------------------------------------------------------
+
+
+class AgreementAcceptance(models.Model):
+    """One party partnership's IG lead accepting one version of an agreement. An agreement
+    is in force only when every partnership whose agencies it names has accepted its
+    current version and one acceptor is not its last editor (docs/decisions/0064)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="acceptances")
+    version = models.PositiveIntegerField()
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["agreement_id", "version", "accepted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "version", "accepted_by"], name="uniq_agreement_acceptance"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Agreement {self.agreement_id} v{self.version} accepted by {self.accepted_by_id}"
 
 
 class Outcome(models.TextChoices):

@@ -511,11 +511,19 @@ def person_withheld_summary(
 
 
 def agreements_for(*, viewer: Practitioner) -> QuerySet[Agreement]:
-    """Every agreement, for the IG lead; nothing for anyone else."""
+    """The agreements naming an agency of the IG lead's own partnership (or the lead's own
+    agency, if it has no partnership); nothing for anyone else."""
     if not viewer.has_role("ig_lead"):
         return Agreement.objects.none()
-    return Agreement.objects.prefetch_related("party_rows__agency", "categories").order_by(
-        "reference"
+    ours = (
+        Q(party_rows__agency__partnership_id=viewer.partnership_id)
+        if viewer.partnership_id is not None
+        else Q(party_rows__agency_id=viewer.agency_id or 0)
+    )
+    return (
+        Agreement.objects.filter(pk__in=Agreement.objects.filter(ours).values("pk"))
+        .prefetch_related("party_rows__agency", "categories")
+        .order_by("reference")
     )
 
 

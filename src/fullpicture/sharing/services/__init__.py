@@ -23,8 +23,11 @@ from fullpicture.sharing.feeds import (
 )
 from fullpicture.sharing.services.agreements import (
     _NEEDS_SCHEDULE_1,
+    AcceptanceState,
     AgreementTerms,
     PartyTerms,
+    agreement_accept,
+    agreement_acceptance_state,
     agreement_create,
     agreement_suspend,
     agreement_terms_check,
@@ -94,6 +97,7 @@ __all__ = [
     "ONE_OFF_PURPOSES",
     "REVIEW_GRANT_DAYS",
     "_NEEDS_SCHEDULE_1",
+    "AcceptanceState",
     "AgreementTerms",
     "DecisionOutcome",
     "ItemDisposalOrder",
@@ -107,6 +111,8 @@ __all__ = [
     "SharingRefused",
     "StaleEdit",
     "WithholdReasonGiven",
+    "agreement_accept",
+    "agreement_acceptance_state",
     "agreement_create",
     "agreement_suspend",
     "agreement_terms_check",

@@ -175,7 +175,14 @@ def test_the_ig_lead_adds_edits_and_suspends_an_agreement(client, town):
     assert "Someone else changed this agreement" in stale.content.decode()
     agreement.refresh_from_db()
     assert agreement.title == "Renamed"
-    client.post(reverse("sharing:agreement_suspend", args=[agreement.pk]), {"version": "2"})
+    asked = client.post(reverse("sharing:agreement_suspend", args=[agreement.pk]), {"version": "2"})
+    assert f"Yes, suspend {agreement.reference} now" in asked.content.decode()
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.IN_FORCE  # one click asks; the second confirms
+    client.post(
+        reverse("sharing:agreement_suspend", args=[agreement.pk]),
+        {"version": "2", "confirm": "yes"},
+    )
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.SUSPENDED
     kinds = list(
