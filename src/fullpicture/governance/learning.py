@@ -237,7 +237,8 @@ def learning_review_decide(
 ) -> LearningReview:
     """A second information-governance lead of the requester's partnership approves or
     refuses a review. Approval creates the review grant the review reads through (its
-    persons fixed now: those in scope the partnership's agencies know), and tells each
+    persons fixed now; the person, or a family one of whose members, the partnership's
+    agencies know), and tells each
     agency whose items it reads, in the same transaction. A review of another partnership
     answers as a missing one; the requester may refuse (withdraw) but never approve."""
     if not _is_ig_lead(approver):
@@ -275,7 +276,11 @@ def _decide(review: LearningReview, *, approver: Practitioner, approve: bool, no
     review.version += 1
     details: dict[str, Any] = {}
     if approve:
-        persons = _known_to_partnership(_scope_persons(review), review.partnership_id)
+        persons = _scope_persons(review)  # a family is in scope when one member is known
+        if not _known_to_partnership(persons, review.partnership_id):
+            raise LearningReviewRefused(
+                f"No {review.scope_label} is known to your partnership's agencies."
+            )
         try:
             grant = review_grant_create(
                 actor=approver.actor,

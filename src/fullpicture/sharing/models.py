@@ -753,6 +753,17 @@ class Challenge(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    removal_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The first person of the owning agency who answered 'removed': a second "
+        "one (not the raiser, not this one) must confirm before anything is removed.",
+    )
+    removal_proposed_at = models.DateTimeField(null=True, blank=True)
+    removal_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["answered_at", "-raised_at", "-id"]
@@ -760,3 +771,39 @@ class Challenge(models.Model):
 
     def __str__(self) -> str:
         return f"Challenge {self.pk}"
+
+
+class ItemRemoval(models.Model):
+    """The tombstone of an item removed through a challenge: who proposed and who confirmed
+    the removal, why and when, and what the item was (agency, category, dates, persons),
+    never its words: removal is the point, so only a keyed hash of its content is kept
+    (HMAC-SHA256 with the site's key), enough to prove a copy was the removed item."""
+
+    item_id = models.PositiveBigIntegerField(help_text="The removed item's id (no longer held).")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(ConcernCategory, on_delete=models.PROTECT, related_name="+")
+    source_id = models.CharField(max_length=64, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    occurred_at = models.DateTimeField()
+    recorded_at = models.DateTimeField()
+    sensitivity = models.CharField(max_length=16)
+    person_ids = models.JSONField(default=list)
+    record_ids = models.JSONField(default=list)
+    content_hmac = models.CharField(max_length=64)
+    challenge = models.OneToOneField(
+        "Challenge", on_delete=models.PROTECT, related_name="removal", null=True, blank=True
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(help_text="Why: the challenge's reason and the answers' notes.")
+    removed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-removed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Item {self.item_id} removed"
