@@ -97,7 +97,9 @@ def test_the_practitioner_cannot_approve_their_own_role(town):
 
 
 def test_a_request_for_someone_outside_the_partnership_is_refused(town):
-    with pytest.raises(CommandError, match="There is no practitioner 'r.far' in your partnership"):
+    with pytest.raises(
+        CommandError, match=r"There is no practitioner 'r\.far' in your partnership"
+    ):
         _role(
             "request",
             "--user",
