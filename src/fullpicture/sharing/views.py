@@ -87,18 +87,20 @@ def _agreement_list_page(
     status: int = 200,
     confirm: Any = None,
 ) -> HttpResponse:
-    agreements = list(agreements_for(viewer=viewer))
     names = dict(Partnership.objects.values_list("pk", "name"))
-    for a in agreements:
+    agreements = []
+    for a in agreements_for(viewer=viewer):
         state = agreement_acceptance_state(agreement=a)
-        a.waiting_for = sorted(names.get(p, str(p)) for p in state.waiting_for)
-        a.needs_second_person = not state.second_person
-        a.in_force_now = a.status == AgreementStatus.IN_FORCE and a.accepted_version == a.version
-        a.may_accept = (
-            a.status == AgreementStatus.IN_FORCE
-            and not a.in_force_now
-            and viewer.partnership_id in state.partnership_ids
-        )
+        in_force_now = a.status == AgreementStatus.IN_FORCE and a.accepted_version == a.version
+        acceptance = {
+            "waiting_for": sorted(names.get(p, str(p)) for p in state.waiting_for),
+            "needs_second_person": not state.second_person,
+            "in_force_now": in_force_now,
+            "may_accept": a.status == AgreementStatus.IN_FORCE
+            and not in_force_now
+            and viewer.partnership_id in state.partnership_ids,
+        }
+        agreements.append((a, acceptance))
     return render(
         request,
         "sharing/agreement_list.html",

@@ -326,9 +326,12 @@ def test_a_person_another_partnership_knows_answers_like_a_missing_one(review_wo
     assert "No person 987654 is known to your partnership&#x27;s agencies." in missing
     assert "There is no person" not in hidden + missing
     summary = re.compile(r'<div class="govuk-error-summary.*?</div>\s*</div>', re.S)
-    assert summary.search(hidden).group(0).replace(str(stranger.pk), "N") == summary.search(
-        missing
-    ).group(0).replace("987654", "N")
+    hidden_summary, missing_summary = summary.search(hidden), summary.search(missing)
+    assert hidden_summary is not None
+    assert missing_summary is not None
+    assert hidden_summary.group(0).replace(str(stranger.pk), "N") == missing_summary.group(
+        0
+    ).replace("987654", "N")
     assert not LearningReview.objects.exists()
     assert (
         LedgerEvent.objects.filter(action="denied", reason_code="learning_review_scope").count()
