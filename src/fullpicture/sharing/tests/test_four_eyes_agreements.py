@@ -148,3 +148,26 @@ def test_suspending_asks_for_a_confirmation_first(client, towns):
     client.post(url, {"version": "1", "confirm": "yes"})
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.SUSPENDED
+
+
+def test_the_admin_cannot_put_an_agreement_in_force(client, towns):
+    from fullpicture.sharing.tests.factories import AgreementFactory
+
+    admin_user = PractitionerFactory(
+        agency=towns["csc"], roles=["administrator"], is_staff=True, is_superuser=True
+    )
+    agreement = AgreementFactory(parties=[towns["csc"], towns["police"]], purposes=[SE])
+    assert _reads(towns)
+    client.force_login(admin_user)
+    page = client.get(f"/admin/sharing/agreement/{agreement.pk}/change/").content.decode()
+    assert 'name="accepted_version"' not in page  # read-only there
+    agreement.title = "Changed in the admin"
+    from django.contrib.admin.sites import site
+
+    model_admin = site._registry[Agreement]
+    request = type("R", (), {"user": admin_user})()
+    model_admin.save_model(request, agreement, form=None, change=True)
+    agreement.refresh_from_db()
+    assert agreement.version == 2
+    assert agreement.accepted_version == 1
+    assert not _reads(towns)  # changed alone: out of force until accepted again
