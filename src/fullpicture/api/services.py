@@ -192,7 +192,7 @@ def api_token_approve(*, approver: Practitioner, request_id: int) -> IssuedToken
     issued: IssuedToken | None = None
     with transaction.atomic():
         request = (
-            ApiTokenRequest.objects.select_for_update()
+            ApiTokenRequest.objects.select_for_update(of=("self",))
             .select_related("agency")
             .filter(pk=request_id, status=ApiTokenRequest.Status.REQUESTED)
             .first()

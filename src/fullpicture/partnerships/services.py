@@ -123,7 +123,7 @@ def role_request_decide(*, approver: Practitioner, request_id: int, approve: boo
     rule, message = "", ""
     with transaction.atomic():
         request = (
-            RoleRequest.objects.select_for_update()
+            RoleRequest.objects.select_for_update(of=("self",))
             .select_related("practitioner__agency", "role")
             .filter(pk=request_id, status=RoleRequestStatus.REQUESTED)
             .first()
