@@ -156,7 +156,8 @@ def test_the_admin_cannot_put_an_agreement_in_force(client, towns):
     admin_user = PractitionerFactory(
         agency=towns["csc"], roles=["administrator"], is_staff=True, is_superuser=True
     )
-    agreement = AgreementFactory(parties=[towns["csc"], towns["police"]], purposes=[SE])
+    made = AgreementFactory(parties=[towns["csc"], towns["police"]], purposes=[SE])
+    agreement = Agreement.objects.get(pk=made.pk)
     assert _reads(towns)
     client.force_login(admin_user)
     page = client.get(f"/admin/sharing/agreement/{agreement.pk}/change/").content.decode()
