@@ -11,15 +11,39 @@ from django.http import HttpRequest
 
 from fullpicture.api.models import ApiToken
 from fullpicture.api.services import TOKEN_ROLES, api_token_create, api_token_revoke
+from fullpicture.partnerships.four_eyes import refusal_record, roles_allowed_for
 from fullpicture.partnerships.models import Agency, Practitioner
 
 
 class NewTokenForm(forms.ModelForm):
+    """A new token's role is one its agency's type allows; beyond it, a second person
+    approves it (``fullpicture api-token request`` / ``approve``)."""
+
     role = forms.ChoiceField(choices=[(r, r.replace("_", " ")) for r in TOKEN_ROLES])
+    actor: Any = None  # set per request by the admin, for the refusal's ledger event
 
     class Meta:
         model = ApiToken
         fields = ("name", "agency")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        agency, role = data.get("agency"), data.get("role")
+        if agency is not None and role and role not in roles_allowed_for(agency.type):
+            if self.actor is not None:
+                refusal_record(
+                    actor=self.actor,
+                    object_type="api_token",
+                    object_id=agency.code,
+                    rule="four_eyes",
+                )
+            raise forms.ValidationError(
+                f"The role {role} goes beyond what a {agency.get_type_display().lower()} "
+                "agency allows, so a second person must approve it: fullpicture api-token "
+                f"request --agency {agency.code} --role {role} --by YOU --reason TEXT, then "
+                "fullpicture api-token approve ID --by SOMEONE_ELSE. Nothing was issued."
+            )
+        return data
 
 
 @admin.register(ApiToken)
@@ -32,7 +56,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> Any:
         if obj is None:
-            kwargs["form"] = NewTokenForm
+            user = request.user
+            kwargs["form"] = type(
+                "NewTokenFormFor",
+                (NewTokenForm,),
+                {"actor": user.actor if isinstance(user, Practitioner) else None},
+            )
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:

@@ -59,3 +59,39 @@ class ApiPrincipal(Practitioner):
             agency=self.agency.code if self.agency else "",
             roles=self.role_codes,
         )
+
+
+class ApiTokenRequest(models.Model):
+    """A request for a token whose role goes beyond what its agency's type allows (a
+    school's system with the MASH role): issued only when a second person, an
+    administrator or IG lead of the agency's partnership, approves it. The secret is shown
+    once, to the approver (docs/decisions/0064-four-eyes.md)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested: awaiting a second person"
+        ISSUED = "issued", "Approved and issued"
+        REFUSED = "refused", "Refused"
+
+    name = models.CharField(max_length=120)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=32)
+    reason = models.CharField(max_length=200)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    token = models.OneToOneField(
+        ApiToken, on_delete=models.PROTECT, null=True, blank=True, related_name="request"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = "API token request"
+
+    def __str__(self) -> str:
+        return f"API token request {self.pk}"

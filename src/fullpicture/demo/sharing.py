@@ -18,12 +18,14 @@ from django.utils import timezone
 from fullpicture.audit.services import Actor
 from fullpicture.partnerships.models import Agency, Practitioner
 from fullpicture.people.models import SourceRecord
+from fullpicture.sharing.models import AgreementStatus
 from fullpicture.sharing.services import (
     AgreementTerms,
     PartyTerms,
     RequestAnswer,
     ShareReason,
     WithholdReasonGiven,
+    agreement_accept,
     agreement_create,
     information_request_answer,
     information_request_create,
@@ -73,10 +75,12 @@ def sharetown_sharing_load(
     agencies = {a.code: a for a in Agency.objects.all()}
     users = {u.username: u for u in Practitioner.objects.select_related("agency")}
     categories = {c.slug: c.pk for c in ConcernCategory.objects.all()}
+    lead, deputy, northvale = users["ig.lead"], users["ig.deputy"], users["nv.ig.lead"]
     for a in spec.get("agreements", []):
-        agreement_create(
-            user=None,
-            actor=actor,
+        # drafted by the IG lead; in force once the deputy (and, for an agreement naming
+        # Northvale's agencies, Northvale's IG lead) accepts it: four eyes
+        agreement = agreement_create(
+            user=lead,
             terms=AgreementTerms(
                 reference=a["reference"],
                 title=a["title"],
@@ -94,6 +98,15 @@ def sharetown_sharing_load(
                 notes=a.get("notes", ""),
             ),
         )
+        if agreement.status == AgreementStatus.IN_FORCE:
+            partnerships = set(
+                agreement.party_rows.values_list("agency__partnership_id", flat=True)
+            )
+            for acceptor in (deputy, northvale):
+                if acceptor.partnership_id in partnerships:
+                    agreement_accept(
+                        user=acceptor, agreement_id=agreement.pk, version=agreement.version
+                    )
     for p in spec.get("protections", []):
         (item_id,) = item_ids_for_sources(agency=agencies[p["agency"]], source_ids=[p["item"]])
         item_protect(

@@ -16,8 +16,20 @@ class RetentionScheduleAdmin(admin.ModelAdmin):
 
 @admin.register(LegalHold)
 class LegalHoldAdmin(admin.ModelAdmin):
+    """Read-only: a hold is placed and ended with ``fullpicture legal-hold`` (ending one
+    takes two people), never by editing or deleting it here."""
+
     list_display = ("pk", "person", "record_type", "record_id", "reason", "placed_at", "lifted_at")
     raw_id_fields = ("person",)
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(LearningReview)

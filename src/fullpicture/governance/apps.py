@@ -25,3 +25,5 @@ class GovernanceConfig(AppConfig):
     def ready(self) -> None:
         # The published retention defaults exist after every migrate (and a test flush).
         post_migrate.connect(_seed_retention, sender=self, dispatch_uid="seed-retention")
+        # Legal holds stop a challenge's removal of an item (sharing asks by a signal).
+        import_module("fullpicture.governance.receivers")

@@ -1,5 +1,6 @@
-"""The Sharetown demo's governance: an approved learning review of the Walsh family, and a
-legal hold on the family's records while the review runs. (The scrutiny dashboard reads
+"""The Sharetown demo's governance: a learning review of the Walsh family requested by the
+IG lead and approved by the deputy IG lead (whoever asks never approves), and a legal
+hold on the family's records while the review runs. (The scrutiny dashboard reads
 the other apps' demo data: shares, withholds, contacts, decisions.)"""
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from django.utils import timezone
 
 from fullpicture.audit.services import Actor
 from fullpicture.governance.learning import (
-    ACTOR,
     learning_review_decide,
+    learning_review_max_days,
     learning_review_request,
 )
 from fullpicture.governance.models import LearningReview, LegalHold
@@ -30,21 +31,25 @@ TERMS = (
 def governance_demo_load(*, say: Callable[[str], None] = lambda _m: None) -> LearningReview | None:
     household = walsh_household()
     lead = Practitioner.objects.filter(username="ig.lead", is_active=True).first()
-    if household is None or lead is None:
-        say("Governance: the Walsh family or the IG lead is missing; no review loaded.")
+    deputy = Practitioner.objects.filter(username="ig.deputy", is_active=True).first()
+    if household is None or lead is None or deputy is None:
+        say("Governance: the Walsh family or an IG lead is missing; no review loaded.")
         return None
     if LearningReview.objects.filter(household=household).exists():
         return None
+    today = timezone.localdate()
     review = learning_review_request(
-        actor=ACTOR,
+        requested_by=lead,
         household_id=household.pk,
-        period_from=dt.date(2023, 12, 1),
-        period_to=timezone.localdate(),
+        period_from=max(
+            dt.date(2023, 12, 1), today - dt.timedelta(days=learning_review_max_days() - 1)
+        ),
+        period_to=today,
         key_date=LILY_MAE_DIED,
         terms_of_reference=TERMS,
     )
     review = learning_review_decide(
-        approver=lead, review_id=review.pk, approve=True, note="Approved for the rapid review."
+        approver=deputy, review_id=review.pk, approve=True, note="Approved for the rapid review."
     )
     if not LegalHold.objects.filter(reason__startswith="Learning review").exists():
         for person_id in household.members.values_list("pk", flat=True):
@@ -55,7 +60,8 @@ def governance_demo_load(*, say: Callable[[str], None] = lambda _m: None) -> Lea
                 placed_by_id=lead.pk,
             )
     say(
-        f"Governance: learning review {review.pk} of the Walsh family approved by the IG lead; "
+        f"Governance: learning review {review.pk} of the Walsh family requested by the IG lead "
+        "and approved by the deputy IG lead; "
         f"it reads every item about the family through review grant {review.grant_id}."
     )
     return review

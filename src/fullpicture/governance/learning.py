@@ -24,9 +24,10 @@ import io
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 from xml.sax.saxutils import escape
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -41,8 +42,9 @@ from fullpicture.audit.services import Actor, ledger_record
 from fullpicture.frontdoor.models import ContactPerson, ThresholdDecision
 from fullpicture.governance.models import LearningReview, ReviewStatus
 from fullpicture.meetings.models import AgendaEntry, Meeting
+from fullpicture.partnerships.four_eyes import refusal_record
 from fullpicture.partnerships.models import Agency, Practitioner, RoleCode
-from fullpicture.people.models import Household, Person, SourceRecord
+from fullpicture.people.models import Person, SourceRecord
 from fullpicture.sharing.models import WithholdReason
 from fullpicture.sharing.policy import LEARNING_REVIEW_ACTOR, Purpose
 from fullpicture.sharing.selectors import review_grant_chronology
@@ -50,6 +52,7 @@ from fullpicture.sharing.services import (
     SharingRefused,
     review_grant_create,
     review_grant_end,
+    review_grant_tell_agencies,
 )
 
 PURPOSE = Purpose.LEARNING_REVIEW.value
@@ -62,8 +65,25 @@ class LearningReviewRefused(Exception):
     """No approval, bad scope, or no right: nothing was read."""
 
 
+LEARNING_REVIEW_MAX_DAYS = 1827  # five years; FULLPICTURE_LEARNING_REVIEW_MAX_DAYS overrides
+
+
+def learning_review_max_days() -> int:
+    """The longest period one review may cover, in days (a setting, five years by default)."""
+    return int(getattr(settings, "FULLPICTURE_LEARNING_REVIEW_MAX_DAYS", LEARNING_REVIEW_MAX_DAYS))
+
+
 def _is_ig_lead(user: Practitioner | None) -> bool:
     return bool(user and user.is_active and user.has_role(RoleCode.IG_LEAD.value))
+
+
+def _refused(actor: Actor, *, review_id: int | str, rule: str, message: str) -> NoReturn:
+    """Record the refusal (``denied``, the rule) and raise it; call outside the write's
+    own transaction so the event stays when the refused work rolls back."""
+    refusal_record(
+        actor=actor, object_type="learning_review", object_id=review_id, rule=rule, purpose=PURPOSE
+    )
+    raise LearningReviewRefused(message)
 
 
 # --------------------------------------------------------------------------------------
@@ -79,30 +99,115 @@ def _locked_review(review_id: int) -> LearningReview:
     return review
 
 
+def _known_to_partnership(person_ids: list[int], partnership_id: int | None) -> list[int]:
+    """Those of the persons an agency of the partnership holds a record of."""
+    if partnership_id is None:
+        return []
+    return sorted(
+        set(
+            SourceRecord.objects.filter(
+                person_id__in=person_ids, agency__partnership_id=partnership_id
+            ).values_list("person_id", flat=True)
+        )
+    )
+
+
+def _scope_candidates(*, person_id: int | None, household_id: int | None) -> list[int]:
+    if person_id is not None:
+        return [person_id]
+    return sorted(
+        Person.objects.filter(households__pk=household_id or 0).values_list("pk", flat=True)
+    )
+
+
+def learning_review_approver_problem(
+    *, approver: Practitioner, requested_by: Practitioner | None
+) -> tuple[str, str] | None:
+    """Why this approver may not approve what this person asked for (rule, message)."""
+    if not _is_ig_lead(approver):
+        return (
+            "learning_review_role",
+            "Only an information-governance lead can approve a learning review.",
+        )
+    if requested_by is None:
+        return (
+            "four_eyes",
+            "A learning review needs a named requester and a second person to approve it: "
+            "this one has no named requester (four eyes).",
+        )
+    if not _is_ig_lead(requested_by):
+        return (
+            "learning_review_role",
+            "Only an information-governance lead can request a learning review.",
+        )
+    if requested_by.pk == approver.pk:
+        return (
+            "four_eyes",
+            "You asked for this learning review, so you cannot approve it: another "
+            "information-governance lead of your partnership must (four eyes).",
+        )
+    if approver.partnership_id is None or approver.partnership_id != requested_by.partnership_id:
+        return (
+            "learning_review_partnership",
+            "Only an information-governance lead of the requester's own partnership can "
+            "approve a learning review.",
+        )
+    return None
+
+
 def learning_review_request(
     *,
-    actor: Actor,
+    requested_by: Practitioner,
     period_from: dt.date,
     period_to: dt.date,
     terms_of_reference: str,
     person_id: int | None = None,
     household_id: int | None = None,
     key_date: dt.date | None = None,
-    requested_by: Practitioner | None = None,
+    actor: Actor | None = None,
 ) -> LearningReview:
-    errors = []
+    """An information-governance lead asks for a review of a person or a household their
+    own partnership's agencies know, over a bounded period that has happened. A person or
+    household the partnership does not know is answered exactly as a missing one."""
+    actor = actor or requested_by.actor
+    if not _is_ig_lead(requested_by):
+        _refused(
+            actor,
+            review_id="",
+            rule="learning_review_role",
+            message="Only an information-governance lead can request a learning review.",
+        )
+    errors, rules = [], []
+    partnership_id = requested_by.partnership_id
     if (person_id is None) == (household_id is None):
         errors.append("Name one person or one household.")
-    if person_id is not None and not Person.objects.filter(pk=person_id).exists():
-        errors.append(f"There is no person {person_id}.")
-    if household_id is not None and not Household.objects.filter(pk=household_id).exists():
-        errors.append(f"There is no household {household_id}.")
+    elif not _known_to_partnership(
+        _scope_candidates(person_id=person_id, household_id=household_id), partnership_id
+    ):
+        rules.append("learning_review_scope")
+        errors.append(
+            f"No person {person_id} is known to your partnership's agencies."
+            if person_id is not None
+            else f"No household {household_id} is known to your partnership's agencies."
+        )
     if period_from > period_to:
         errors.append("The period must start on or before it ends.")
+    if period_to > timezone.localdate():
+        rules.append("learning_review_period")
+        errors.append("The period must end today or earlier: a review reads what has happened.")
+    max_days = learning_review_max_days()
+    if (period_to - period_from).days + 1 > max_days:
+        rules.append("learning_review_period")
+        errors.append(
+            f"A learning review covers at most {max_days} days (about {max_days // 365} years): "
+            "shorten the period."
+        )
     if not terms_of_reference.strip():
         errors.append("Give the review's terms of reference.")
     if errors:
-        raise LearningReviewRefused(" ".join(errors))
+        _refused(
+            actor, review_id="", rule=rules[0] if rules else "bad_input", message=" ".join(errors)
+        )
     with transaction.atomic():
         review = LearningReview.objects.create(
             person_id=person_id,
@@ -114,6 +219,7 @@ def learning_review_request(
             requested_by=requested_by,
             requested_by_actor=actor.id,
             requested_at=timezone.now(),
+            partnership_id=partnership_id,
         )
         ledger_record(
             actor=actor,
@@ -121,7 +227,7 @@ def learning_review_request(
             object_type="learning_review",
             object_id=review.pk,
             purpose=PURPOSE,
-            details={"scope": review.scope_label},
+            details={"scope": review.scope_label, "days": (period_to - period_from).days + 1},
         )
     return review
 
@@ -129,51 +235,105 @@ def learning_review_request(
 def learning_review_decide(
     *, approver: Practitioner, review_id: int, approve: bool, note: str = ""
 ) -> LearningReview:
-    """An information-governance lead approves or refuses a review. Approval creates the
-    review grant the review reads through (its persons fixed now), in the same
-    transaction."""
+    """A second information-governance lead of the requester's partnership approves or
+    refuses a review. Approval creates the review grant the review reads through (its
+    persons fixed now; the person, or a family one of whose members, the partnership's
+    agencies know), and tells each
+    agency whose items it reads, in the same transaction. A review of another partnership
+    answers as a missing one; the requester may refuse (withdraw) but never approve."""
     if not _is_ig_lead(approver):
-        raise LearningReviewRefused(
-            "Only an information-governance lead can approve a learning review."
+        _refused(
+            approver.actor,
+            review_id=review_id,
+            rule="learning_review_role",
+            message="Only an information-governance lead can approve a learning review.",
         )
+    problem: tuple[str, str] | None = None
     with transaction.atomic():
         review = _locked_review(review_id)
-        if review.status != ReviewStatus.REQUESTED:
+        if review.partnership_id is None or review.partnership_id != approver.partnership_id:
+            problem = ("learning_review_partnership", f"There is no learning review {review_id}.")
+        elif review.status != ReviewStatus.REQUESTED:
             raise LearningReviewRefused(
                 f"Learning review {review_id} is already {review.get_status_display().lower()}."
             )
-        review.status = ReviewStatus.APPROVED if approve else ReviewStatus.REFUSED
-        review.approved_by = approver
-        review.decided_at = timezone.now()
-        review.decision_note = note.strip()
-        review.version += 1
-        details: dict[str, str] = {}
-        if approve:
-            try:
-                grant = review_grant_create(
-                    actor=approver.actor,
-                    approved_by=approver,
-                    person_ids=_scope_persons(review),
-                    period_from=review.period_from,
-                    period_to=review.period_to,
-                    review_ref=f"learning_review:{review.pk}",
-                    granted_to=ACTOR.id,
-                )
-            except SharingRefused as refused:
-                raise LearningReviewRefused(str(refused)) from None
-            review.grant = grant
-            details["review_grant"] = str(grant.pk)
-        review.save()
-        ledger_record(
-            actor=approver.actor,
-            action=Action.UPDATE,
-            object_type="learning_review",
-            object_id=review.pk,
-            purpose=PURPOSE,
-            reason_code=review.status,
-            details=details,
-        )
+        elif approve:
+            problem = learning_review_approver_problem(
+                approver=approver, requested_by=review.requested_by
+            )
+        if problem is None:
+            _decide(review, approver=approver, approve=approve, note=note)
+    if problem is not None:
+        _refused(approver.actor, review_id=review_id, rule=problem[0], message=problem[1])
     return review
+
+
+def _decide(review: LearningReview, *, approver: Practitioner, approve: bool, note: str) -> None:
+    review.status = ReviewStatus.APPROVED if approve else ReviewStatus.REFUSED
+    review.approved_by = approver
+    review.decided_at = timezone.now()
+    review.decision_note = note.strip()
+    review.version += 1
+    details: dict[str, Any] = {}
+    if approve:
+        persons = _scope_persons(review)  # a family is in scope when one member is known
+        if not _known_to_partnership(persons, review.partnership_id):
+            raise LearningReviewRefused(
+                f"No {review.scope_label} is known to your partnership's agencies."
+            )
+        try:
+            grant = review_grant_create(
+                actor=approver.actor,
+                approved_by=approver,
+                person_ids=persons,
+                period_from=review.period_from,
+                period_to=review.period_to,
+                review_ref=f"learning_review:{review.pk}",
+                granted_to=ACTOR.id,
+            )
+        except SharingRefused as refused:
+            raise LearningReviewRefused(str(refused)) from None
+        review.grant = grant
+        review.agencies_told = review_grant_tell_agencies(
+            actor=approver.actor,
+            grant_id=grant.pk,
+            requested_by=str(review.requested_by or review.requested_by_actor),
+        )
+        details["review_grant"] = str(grant.pk)
+        details["agencies_told"] = [str(a) for a in review.agencies_told]
+    review.save()
+    ledger_record(
+        actor=approver.actor,
+        action=Action.UPDATE,
+        object_type="learning_review",
+        object_id=review.pk,
+        purpose=PURPOSE,
+        reason_code=review.status,
+        details=details,
+    )
+
+
+def learning_review_for(*, viewer: Practitioner, review_id: int) -> LearningReview:
+    """A review of the viewer's partnership, for an IG lead; any other answers as missing."""
+    review = (
+        LearningReview.objects.filter(pk=review_id, partnership_id=viewer.partnership_id or 0)
+        .select_related("requested_by", "approved_by")
+        .first()
+    )
+    if review is None or not _is_ig_lead(viewer):
+        raise LearningReviewRefused(f"There is no learning review {review_id}.")
+    return review
+
+
+def learning_reviews_of(*, viewer: Practitioner) -> list[LearningReview]:
+    """The reviews of the IG lead's partnership, newest first (none for anyone else)."""
+    if not _is_ig_lead(viewer) or viewer.partnership_id is None:
+        return []
+    return list(
+        LearningReview.objects.filter(partnership_id=viewer.partnership_id).select_related(
+            "requested_by", "approved_by"
+        )[:50]
+    )
 
 
 def learning_review_close(*, closer: Practitioner, review_id: int) -> LearningReview:
@@ -182,6 +342,8 @@ def learning_review_close(*, closer: Practitioner, review_id: int) -> LearningRe
         raise LearningReviewRefused("Only an information-governance lead can close a review.")
     with transaction.atomic():
         review = _locked_review(review_id)
+        if review.partnership_id != closer.partnership_id:
+            raise LearningReviewRefused(f"There is no learning review {review_id}.")
         if review.status != ReviewStatus.APPROVED:
             raise LearningReviewRefused(
                 f"Learning review {review_id} is {review.get_status_display().lower()}: only "
@@ -298,7 +460,11 @@ def learning_review_timeline(
         raise LearningReviewRefused(
             f"Learning review {review_id} is closed and its grant ended, so nothing was read."
         )
-    if review.status != ReviewStatus.APPROVED or not _is_ig_lead(review.approved_by):
+    if (
+        review.status != ReviewStatus.APPROVED
+        or not _is_ig_lead(review.approved_by)
+        or review.approved_by_id == review.requested_by_id  # four eyes, old rows too
+    ):
         raise LearningReviewRefused(
             f"Learning review {review_id} has not been approved by an information-governance "
             "lead, so nothing was read. Ask the IG lead to approve it."

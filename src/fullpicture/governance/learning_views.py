@@ -1,6 +1,8 @@
 """Learning reviews for information-governance leads: request, approve or refuse, download.
 
-Anyone without the IG lead role gets the same 404 as for a missing page.
+Anyone without the IG lead role gets the same 404 as for a missing page. A refused step
+(the requester approving their own review, another partnership's review) renders the
+page with the rule's message, so its ledger event commits with the request.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from fullpicture.governance.learning import (
     learning_review_close,
     learning_review_decide,
     learning_review_export,
+    learning_review_for,
+    learning_review_max_days,
     learning_review_request,
+    learning_reviews_of,
 )
-from fullpicture.governance.models import LearningReview
-from fullpicture.partnerships.models import Practitioner, RoleCode
+from fullpicture.partnerships.models import Agency, Practitioner, RoleCode
 from fullpicture.sharing.policy import Purpose
 
 
@@ -56,7 +60,6 @@ def learning_reviews_page(request: HttpRequest) -> HttpResponse:
         if start is not None and end is not None and not context["errors"]:
             try:
                 learning_review_request(
-                    actor=lead.actor,
                     requested_by=lead,
                     person_id=int(scope) if kind == "person" else None,
                     household_id=int(scope) if kind == "household" else None,
@@ -69,13 +72,29 @@ def learning_reviews_page(request: HttpRequest) -> HttpResponse:
                 context["errors"].append(("#scope_id", str(refused)))
             else:
                 return redirect("governance:learning_reviews")
-    context["reviews"] = LearningReview.objects.select_related("approved_by")[:50]
+    return _list_page(request, lead, context)
+
+
+def _list_page(request: HttpRequest, lead: Practitioner, context: dict[str, Any]) -> HttpResponse:
+    reviews = learning_reviews_of(viewer=lead)
+    told = {a for r in reviews for a in r.agencies_told}
+    names = dict(Agency.objects.filter(pk__in=told).values_list("pk", "name"))
+    context["reviews"] = [(r, [names.get(a, str(a)) for a in r.agencies_told]) for r in reviews]
+    context["max_days"] = learning_review_max_days()
+    context["lead"] = lead
     return render(
         request,
         "governance/learning_reviews.html",
         context,
         status=400 if context["errors"] else 200,
     )
+
+
+def _refused_page(
+    request: HttpRequest, lead: Practitioner, review_id: int, refused: Exception
+) -> HttpResponse:
+    errors = [(f"#review-{review_id}", str(refused))]
+    return _list_page(request, lead, {"data": {}, "errors": errors})
 
 
 @require_POST
@@ -88,8 +107,8 @@ def learning_review_decide_page(request: HttpRequest, review_id: int) -> HttpRes
             approve=request.POST.get("decision") == "approve",
             note=request.POST.get("note", ""),
         )
-    except LearningReviewRefused:
-        raise Http404 from None
+    except LearningReviewRefused as refused:
+        return _refused_page(request, lead, review_id, refused)
     return redirect("governance:learning_reviews")
 
 
@@ -98,8 +117,8 @@ def learning_review_close_page(request: HttpRequest, review_id: int) -> HttpResp
     lead = _ig_lead(request)
     try:
         learning_review_close(closer=lead, review_id=review_id)
-    except LearningReviewRefused:
-        raise Http404 from None
+    except LearningReviewRefused as refused:
+        return _refused_page(request, lead, review_id, refused)
     return redirect("governance:learning_reviews")
 
 
@@ -107,6 +126,7 @@ def learning_review_close_page(request: HttpRequest, review_id: int) -> HttpResp
 def learning_review_download(request: HttpRequest, review_id: int) -> HttpResponse:
     lead = _ig_lead(request)
     try:
+        learning_review_for(viewer=lead, review_id=review_id)
         export = learning_review_export(review_id=review_id, actor=lead.actor)
     except LearningReviewRefused:
         ledger_record_denied(

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from fullpicture.partnerships.models import Partnership
 from fullpicture.people.models import Household, Person
 
 
@@ -54,6 +55,15 @@ class LearningReview(models.Model):
     )
     requested_by_actor = models.CharField(max_length=64)
     requested_at = models.DateTimeField()
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The requester's partnership: only its IG leads (another one than the "
+        "requester) approve, read and close the review; its persons are known to its agencies.",
+    )
     status = models.CharField(
         max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.REQUESTED
     )
@@ -71,6 +81,11 @@ class LearningReview(models.Model):
         help_text="The review grant the approval created: the review reads items through it.",
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    agencies_told = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Ids of the agencies whose items the review reads, told at approval.",
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -162,6 +177,20 @@ class LegalHold(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     placed_at = models.DateTimeField()
+    lift_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who asked to end the hold; a second person (not them, not who placed it) "
+        "ends it.",
+    )
+    lift_requested_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.CharField(max_length=200, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     lifted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -31,6 +31,7 @@ import dataclasses
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from django.db import transaction
 from django.utils import timezone
@@ -47,6 +48,8 @@ from fullpicture.governance.models import (
     RetentionSchedule,
 )
 from fullpicture.meetings.models import Meeting
+from fullpicture.partnerships.four_eyes import refusal_record
+from fullpicture.partnerships.models import Practitioner, RoleCode
 from fullpicture.people.models import SourceRecord
 from fullpicture.sharing.policy import SystemPurpose, system_access_required
 from fullpicture.sharing.services import (
@@ -434,4 +437,103 @@ def legal_hold_place(
                 "record": f"{record[0]}:{record[1]}" if record else "",
             },
         )
+    return hold
+
+
+# --------------------------------------------------------------------------------------
+# Ending a legal hold: two people (docs/decisions/0064-four-eyes.md)
+# --------------------------------------------------------------------------------------
+
+
+def _hold_for(user: Practitioner, hold_id: int) -> LegalHold | None:
+    """The live hold, locked, if the user is an active IG lead whose partnership's agencies
+    know its person (a hold on a record only: any IG lead); else None, as if missing."""
+    if not (user.is_active and user.has_role(RoleCode.IG_LEAD.value)):
+        return None
+    hold = LegalHold.objects.select_for_update().filter(pk=hold_id, lifted_at__isnull=True).first()
+    if hold is None:
+        return None
+    if (
+        hold.person_id is not None
+        and not SourceRecord.objects.filter(
+            person_id=hold.person_id, agency__partnership_id=user.partnership_id or 0
+        ).exists()
+    ):
+        return None
+    return hold
+
+
+def _hold_refused(user: Practitioner, hold_id: int, rule: str, message: str) -> NoReturn:
+    refusal_record(actor=user.actor, object_type="legal_hold", object_id=hold_id, rule=rule)
+    raise RetentionRefused(message)
+
+
+def legal_hold_lift_request(*, user: Practitioner, hold_id: int, reason: str) -> LegalHold:
+    """An information-governance lead asks to end a hold (with the reason); it stays in
+    place until a second one ends it."""
+    rule, message = "", ""
+    with transaction.atomic():
+        hold = _hold_for(user, hold_id)
+        if hold is None:
+            rule, message = "legal_hold_scope", f"There is no live legal hold {hold_id}."
+        elif not reason.strip():
+            rule, message = "bad_input", "Give the reason for ending the legal hold."
+        elif hold.lift_requested_by_id is not None:
+            rule, message = (
+                "legal_hold_lift_asked",
+                f"Ending legal hold {hold_id} was already asked for: a second person ends it.",
+            )
+        else:
+            hold.lift_requested_by = user
+            hold.lift_requested_at = timezone.now()
+            hold.lift_reason = reason.strip()[:200]
+            hold.save(update_fields=["lift_requested_by", "lift_requested_at", "lift_reason"])
+            ledger_record(
+                actor=user.actor,
+                action=Action.UPDATE,
+                object_type="legal_hold",
+                object_id=hold.pk,
+                reason_code="lift_requested",
+            )
+    if rule:
+        _hold_refused(user, hold_id, rule, message)
+    assert hold is not None  # noqa: S101  (refused above otherwise)
+    return hold
+
+
+def legal_hold_lift(*, user: Practitioner, hold_id: int) -> LegalHold:
+    """A second information-governance lead ends the hold: never the one who placed it,
+    never the one who asked to end it."""
+    rule, message = "", ""
+    with transaction.atomic():
+        hold = _hold_for(user, hold_id)
+        if hold is None:
+            rule, message = "legal_hold_scope", f"There is no live legal hold {hold_id}."
+        elif hold.lift_requested_by_id is None:
+            rule, message = (
+                "four_eyes",
+                f"Ask to end legal hold {hold_id} first (with the reason): a second person "
+                "then ends it.",
+            )
+        elif user.pk in (hold.lift_requested_by_id, hold.placed_by_id):
+            rule, message = (
+                "four_eyes",
+                f"You placed legal hold {hold_id} or asked to end it, so you cannot end it: "
+                "another information-governance lead must (four eyes).",
+            )
+        else:
+            hold.lifted_by = user
+            hold.lifted_at = timezone.now()
+            hold.save(update_fields=["lifted_by", "lifted_at"])
+            ledger_record(
+                actor=user.actor,
+                action=Action.UPDATE,
+                object_type="legal_hold",
+                object_id=hold.pk,
+                reason_code="lifted",
+                details={"lift_requested_by": f"user:{hold.lift_requested_by_id}"},
+            )
+    if rule:
+        _hold_refused(user, hold_id, rule, message)
+    assert hold is not None  # noqa: S101  (refused above otherwise)
     return hold

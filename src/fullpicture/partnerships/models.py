@@ -129,3 +129,36 @@ class Practitioner(AbstractUser):
             agency=self.agency.code if self.agency else "",
             roles=self.role_codes,
         )
+
+
+class RoleRequestStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested: awaiting a second person"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+
+
+class RoleRequest(models.Model):
+    """A request to give a practitioner a role. Whoever asks never approves, nor does the
+    practitioner who would hold it; the approver belongs to the practitioner's partnership
+    (docs/decisions/0064-four-eyes.md)."""
+
+    practitioner = models.ForeignKey(
+        "Practitioner", on_delete=models.PROTECT, related_name="role_requests"
+    )
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=200)
+    requested_by = models.ForeignKey("Practitioner", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=16, choices=RoleRequestStatus.choices, default=RoleRequestStatus.REQUESTED
+    )
+    decided_by = models.ForeignKey(
+        "Practitioner", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Role request {self.pk}"

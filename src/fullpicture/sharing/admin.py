@@ -33,7 +33,9 @@ class AgreementAdmin(admin.ModelAdmin):
     search_fields = ["reference", "title"]
     filter_horizontal = ["categories"]
     inlines = [AgreementPartyInline]
-    readonly_fields = ["version", "updated_by", "created_at", "updated_at"]
+    # accepted_version only through agreement_accept (four eyes): an admin save bumps the
+    # version, so an agreement changed here is out of force until its parties accept it.
+    readonly_fields = ["version", "accepted_version", "updated_by", "created_at", "updated_at"]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         # Optimistic locking applies here too: a save bumps the version the pages check.

@@ -1,6 +1,8 @@
 """Challenges: any viewer may report an item or a record as wrong; the owning agency is
 told (an in-app notice to its practitioners and an email) and must answer: corrected,
 confirmed or removed. Raising and answering are ledger events (ids and codes only).
+Removing takes two people of the owning agency and is refused under a legal hold; a
+removed item leaves a tombstone (``ItemRemoval``), docs/decisions/0064-four-eyes.md.
 
 The reporter must be able to see what they challenge, through the policy point; a
 challenge about something they may not see is refused exactly as a missing one is.
@@ -16,8 +18,10 @@ from django.utils import timezone
 
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import ledger_record
+from fullpicture.partnerships.four_eyes import refusal_record
 from fullpicture.partnerships.models import Practitioner
-from fullpicture.sharing.feeds import item_remove
+from fullpicture.sharing.feeds import item_removal_facts, item_remove
+from fullpicture.sharing.holds import item_removal_blocked
 from fullpicture.sharing.models import Challenge, ChallengeAnswer, Notification
 from fullpicture.sharing.policy import READING_ROLES
 from fullpicture.sharing.selectors import NotFound, items_visible_to, records_visible_to
@@ -137,7 +141,7 @@ def challenges_for_agency(*, viewer: Practitioner) -> QuerySet[Challenge]:
         return Challenge.objects.none()
     return (
         Challenge.objects.filter(agency_id=viewer.agency_id)
-        .select_related("raised_by__agency", "answered_by", "item", "record")
+        .select_related("raised_by__agency", "answered_by", "item", "record", "removal_proposed_by")
         .order_by("answered_at", "-raised_at", "-id")
     )
 
@@ -149,40 +153,159 @@ def challenges_raised_about(*, viewer: Practitioner, person_id: int) -> list[Cha
     )
 
 
-@transaction.atomic
 def challenge_answer(
     *, user: Practitioner, challenge_id: int, answer: str, note: str = ""
 ) -> Challenge:
-    """The owning agency's answer; 'removed' takes an item out of the hub."""
-    challenge = (
-        challenges_for_agency(viewer=user).select_for_update(of=("self",)).filter(pk=challenge_id)
-    ).first()
-    if challenge is None:
-        raise NotFound
-    if challenge.answered_at is not None:
-        raise ChallengeRefused("This challenge has already been answered.")
-    if answer not in ANSWERS:
-        raise ChallengeRefused("Answer corrected, confirmed or removed.")
-    removing = answer == ChallengeAnswer.REMOVED and challenge.about == "item"
-    if removing and not item_remove(item_id=challenge.object_id, agency_id=challenge.agency_id):
-        raise ChallengeRefused(
-            "This item cannot be removed: a contact was made from it. "
-            "Correct it through your feed instead."
+    """The owning agency's answer. 'Removed' takes two people of the owning agency: the
+    first answer proposes the removal, a second person (not the raiser, not the proposer)
+    confirms it, and only then is an item removed, leaving a tombstone (who, why, when).
+    Removal is refused while a legal hold covers the item, its persons or its records.
+    A refusal names the rule, stores nothing and is a ``denied`` ledger event."""
+    refusal: tuple[str, str] | None = None
+    with transaction.atomic():
+        challenge = (
+            challenges_for_agency(viewer=user)
+            .select_for_update(of=("self",))
+            .filter(pk=challenge_id)
+            .first()
         )
-    if removing:
+        if challenge is None:
+            raise NotFound
+        if challenge.answered_at is not None:
+            raise ChallengeRefused("This challenge has already been answered.")
+        if answer not in ANSWERS:
+            raise ChallengeRefused("Answer corrected, confirmed or removed.")
+        if answer == ChallengeAnswer.REMOVED:
+            refusal, confirmed = _removal(challenge, user=user, note=note)
+            if refusal is not None or not confirmed:
+                pass  # refused (recorded below), or proposed: a second person confirms
+            else:
+                _answered(challenge, user=user, answer=answer, note=note)
+        else:
+            _answered(challenge, user=user, answer=answer, note=note)
+    if refusal is not None:
+        refusal_record(
+            actor=user.actor, object_type="challenge", object_id=challenge_id, rule=refusal[0]
+        )
+        raise ChallengeRefused(refusal[1])
+    return challenge
+
+
+def _hold(challenge: Challenge) -> str:
+    if challenge.about != "item":
+        return ""
+    facts = item_removal_facts(item_id=challenge.object_id, agency_id=challenge.agency_id)
+    if facts is None:
+        return ""
+    return item_removal_blocked(
+        item_id=facts.item_id, person_ids=facts.person_ids, record_ids=facts.record_ids
+    )
+
+
+def _removal(
+    challenge: Challenge, *, user: Practitioner, note: str
+) -> tuple[tuple[str, str] | None, bool]:
+    """(refusal, confirmed): propose the removal, or confirm one a colleague proposed."""
+    held = _hold(challenge)
+    if held:
+        return (
+            (
+                "legal_hold",
+                f"This {challenge.about} is under a legal hold ({held}): nothing under a legal "
+                "hold is removed. Answer corrected or confirmed instead.",
+            ),
+            False,
+        )
+    if challenge.removal_proposed_by_id is None:
+        challenge.removal_proposed_by = user
+        challenge.removal_proposed_at = timezone.now()
+        challenge.removal_note = note.strip()[:2000]
+        challenge.save(update_fields=["removal_proposed_by", "removal_proposed_at", "removal_note"])
+        ledger_record(
+            actor=user.actor,
+            action=Action.UPDATE,
+            object_type="challenge",
+            object_id=challenge.pk,
+            reason_code="removal_proposed",
+            details={"about": challenge.about, "object_id": str(challenge.object_id)},
+        )
+        others = [
+            r
+            for r in _agency_readers(challenge.agency_id)
+            if r.pk not in (user.pk, challenge.raised_by_id)
+        ]
+        _notify(
+            others,
+            challenge=challenge,
+            message=f"Removal of your agency's {challenge.about} {challenge.object_id} was "
+            f"proposed in answer to challenge {challenge.pk}: a second person must confirm it.",
+        )
+        return None, False
+    if user.pk == challenge.removal_proposed_by_id:
+        return (
+            (
+                "four_eyes",
+                "You proposed this removal, so you cannot confirm it: a second person of your "
+                "agency (not you, not the person who raised the challenge) must (four eyes).",
+            ),
+            False,
+        )
+    if user.pk == challenge.raised_by_id:
+        return (
+            (
+                "four_eyes",
+                "You raised this challenge, so you cannot confirm its removal: a second person "
+                "of your agency (not you, not the proposer) must (four eyes).",
+            ),
+            False,
+        )
+    if challenge.about == "item":
+        why = "; ".join(
+            part
+            for part in (
+                f"Challenge {challenge.pk}: {challenge.reason}",
+                challenge.removal_note,
+                note.strip(),
+            )
+            if part
+        )
+        removed = item_remove(
+            item_id=challenge.object_id,
+            agency_id=challenge.agency_id,
+            challenge_id=challenge.pk,
+            proposed_by_id=challenge.removal_proposed_by_id,
+            removed_by_id=user.pk,
+            reason=why,
+        )
+        if not removed:
+            return (
+                (
+                    "item_in_use",
+                    "This item cannot be removed: a contact was made from it. "
+                    "Correct it through your feed instead.",
+                ),
+                False,
+            )
         challenge.item = None
+    return None, True
+
+
+def _answered(challenge: Challenge, *, user: Practitioner, answer: str, note: str) -> None:
     challenge.answer = answer
     challenge.answer_note = note.strip()[:2000]
     challenge.answered_by = user
     challenge.answered_at = timezone.now()
     challenge.save()
+    details = {"about": challenge.about, "object_id": str(challenge.object_id)}
+    if answer == ChallengeAnswer.REMOVED and challenge.removal_proposed_by_id:
+        details["proposed_by"] = f"user:{challenge.removal_proposed_by_id}"
     ledger_record(
         actor=user.actor,
         action=Action.UPDATE,
         object_type="challenge",
         object_id=challenge.pk,
         reason_code=answer,
-        details={"about": challenge.about, "object_id": str(challenge.object_id)},
+        details=details,
     )
     _notify(
         [challenge.raised_by],
@@ -190,4 +313,3 @@ def challenge_answer(
         message=f"Your challenge {challenge.pk} was answered: "
         f"{ChallengeAnswer(answer).label.lower()}.",
     )
-    return challenge

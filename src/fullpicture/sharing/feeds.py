@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import logging
 from collections import defaultdict
@@ -1001,14 +1002,79 @@ def involvements_import(
     return result
 
 
-def item_remove(*, item_id: int, agency_id: int) -> bool:
-    """Remove one of the agency's items (answering a challenge 'removed'); False when
-    something still rests on it (a contact made from it), so it cannot go."""
+@dataclass(frozen=True)
+class ItemRemovalFacts:
+    """What an item was, for its tombstone: ids, dates and a keyed hash, never its words."""
+
+    item_id: int
+    person_ids: tuple[int, ...]
+    record_ids: tuple[int, ...]
+
+
+def item_removal_facts(*, item_id: int, agency_id: int) -> ItemRemovalFacts | None:
+    """The item's persons and subject records (to ask about legal holds), or None."""
     item = InformationItem.objects.filter(pk=item_id, source_agency_id=agency_id).first()
+    if item is None:
+        return None
+    return ItemRemovalFacts(
+        item_id=item.pk,
+        person_ids=tuple(sorted(item.persons.values_list("pk", flat=True))),
+        record_ids=tuple(sorted(item.subject_records.values_list("pk", flat=True))),
+    )
+
+
+def _content_hmac(item: InformationItem) -> str:
+    from django.conf import settings
+
+    content = json.dumps(
+        [item.summary, item.detail, item.source_id, item.source_description], ensure_ascii=False
+    )
+    key = settings.SECRET_KEY.encode("utf-8")
+    return hmac.new(key, content.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def item_remove(
+    *,
+    item_id: int,
+    agency_id: int,
+    challenge_id: int | None = None,
+    proposed_by_id: int,
+    removed_by_id: int,
+    reason: str,
+) -> bool:
+    """Remove one of the agency's items (a challenge answered 'removed' by two people),
+    leaving its tombstone (``ItemRemoval``: who, why, when, what it was, a keyed hash of
+    its words); False when something still rests on it (a contact made from it), so it
+    cannot go and nothing changes. Legal holds are checked by the caller first."""
+    from fullpicture.sharing.models import ItemRemoval
+
+    item = (
+        InformationItem.objects.select_for_update()
+        .filter(pk=item_id, source_agency_id=agency_id)
+        .first()
+    )
     if item is None:
         return True
     try:
         with transaction.atomic():
+            ItemRemoval.objects.create(
+                item_id=item.pk,
+                agency_id=item.source_agency_id,
+                category_id=item.category_id,
+                source_id=item.source_id,
+                version=item.versions.count() + 1,
+                occurred_at=item.occurred_at,
+                recorded_at=item.recorded_at,
+                sensitivity=item.sensitivity,
+                person_ids=sorted(item.persons.values_list("pk", flat=True)),
+                record_ids=sorted(item.subject_records.values_list("pk", flat=True)),
+                content_hmac=_content_hmac(item),
+                challenge_id=challenge_id,
+                proposed_by_id=proposed_by_id,
+                removed_by_id=removed_by_id,
+                reason=reason[:4000],
+                removed_at=timezone.now(),
+            )
             item.delete()
     except ProtectedError:
         return False

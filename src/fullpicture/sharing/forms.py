@@ -12,6 +12,7 @@ from fullpicture.sharing.models import (
     AgreementStatus,
     Article6,
     Article9,
+    BreakGlassReason,
     Paragraph18Reason,
     RiskJudgement,
     Schedule1,
@@ -187,6 +188,14 @@ class RequestForm(forms.Form):
 class BreakGlassForm(forms.Form):
     purpose = forms.ChoiceField(
         choices=[(p, Purpose(p).label) for p in BREAK_GLASS_PURPOSES], widget=forms.RadioSelect
+    )
+    reason_code = forms.ChoiceField(
+        choices=BreakGlassReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the reason for breaking glass from the list.",
+            "invalid_choice": "Choose the reason for breaking glass from the list.",
+        },
     )
     reason = forms.CharField(
         widget=forms.Textarea,

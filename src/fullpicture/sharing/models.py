@@ -236,6 +236,12 @@ class Agreement(models.Model):
     document = models.FileField(upload_to="agreements/", blank=True)
     notes = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+    accepted_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The version every party partnership's IG lead accepted (one of them not its "
+        "last editor). In force only while this equals the version: any edit needs accepting.",
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -302,6 +308,33 @@ class AgreementParty(models.Model):
 # --------------------------------------------------------------------------------------
 # Decisions to share and to withhold
 # --------------------------------------------------------------------------------------
+
+
+class AgreementAcceptance(models.Model):
+    """One party partnership's IG lead accepting one version of an agreement. An agreement
+    is in force only when every partnership whose agencies it names has accepted its
+    current version and one acceptor is not its last editor (docs/decisions/0064)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="acceptances")
+    version = models.PositiveIntegerField()
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["agreement_id", "version", "accepted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "version", "accepted_by"], name="uniq_agreement_acceptance"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Agreement {self.agreement_id} v{self.version} accepted by {self.accepted_by_id}"
 
 
 class Outcome(models.TextChoices):
@@ -460,8 +493,21 @@ class BreakGlassReview(models.TextChoices):
     NOT_APPROPRIATE = "not_appropriate", "Not appropriate"
 
 
+class BreakGlassReason(models.TextChoices):
+    """Why break-glass was used: one of these, plus at least a sentence of free text."""
+
+    IMMEDIATE_RISK = "immediate_risk", "A child or adult is at immediate risk of significant harm"
+    MISSING = "missing", "A child or adult is missing"
+    EMERGENCY_CARE = "emergency_care", "Emergency medical treatment needs the history now"
+    POLICE_PROTECTION = "police_protection", "Police protection or an emergency protection order"
+    OUT_OF_HOURS = "out_of_hours", "Out of hours: the agencies holding it cannot be reached"
+
+
 class BreakGlassGrant(models.Model):
-    """Time-limited access to one person beyond the agreements, for immediate risk."""
+    """Time-limited access to one person beyond the agreements, for immediate risk.
+
+    One live grant per practitioner and person: starting again while one is open renews
+    it (``renewals`` counts them, the IG lead sees the count)."""
 
     practitioner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants"
@@ -469,10 +515,17 @@ class BreakGlassGrant(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     purpose = models.CharField(max_length=32)
+    reason_code = models.CharField(
+        max_length=32, choices=BreakGlassReason.choices, blank=True, default=""
+    )
     reason = models.TextField()
     started_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
+    renewals = models.PositiveIntegerField(
+        default=0, help_text="How many times it was started again while open."
+    )
+    renewed_at = models.DateTimeField(null=True, blank=True)
     review = models.CharField(
         max_length=16, choices=BreakGlassReview.choices, blank=True, default=""
     )
@@ -486,6 +539,13 @@ class BreakGlassGrant(models.Model):
     class Meta:
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["practitioner", "expires_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practitioner", "person"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_open_break_glass_per_person",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Break-glass {self.pk}"
@@ -693,6 +753,17 @@ class Challenge(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    removal_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The first person of the owning agency who answered 'removed': a second "
+        "one (not the raiser, not this one) must confirm before anything is removed.",
+    )
+    removal_proposed_at = models.DateTimeField(null=True, blank=True)
+    removal_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["answered_at", "-raised_at", "-id"]
@@ -700,3 +771,39 @@ class Challenge(models.Model):
 
     def __str__(self) -> str:
         return f"Challenge {self.pk}"
+
+
+class ItemRemoval(models.Model):
+    """The tombstone of an item removed through a challenge: who proposed and who confirmed
+    the removal, why and when, and what the item was (agency, category, dates, persons),
+    never its words: removal is the point, so only a keyed hash of its content is kept
+    (HMAC-SHA256 with the site's key), enough to prove a copy was the removed item."""
+
+    item_id = models.PositiveBigIntegerField(help_text="The removed item's id (no longer held).")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(ConcernCategory, on_delete=models.PROTECT, related_name="+")
+    source_id = models.CharField(max_length=64, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    occurred_at = models.DateTimeField()
+    recorded_at = models.DateTimeField()
+    sensitivity = models.CharField(max_length=16)
+    person_ids = models.JSONField(default=list)
+    record_ids = models.JSONField(default=list)
+    content_hmac = models.CharField(max_length=64)
+    challenge = models.OneToOneField(
+        "Challenge", on_delete=models.PROTECT, related_name="removal", null=True, blank=True
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(help_text="Why: the challenge's reason and the answers' notes.")
+    removed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-removed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Item {self.item_id} removed"

@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from fullpicture.partnerships.models import AgencyType, Practitioner, RoleCode
@@ -147,9 +147,11 @@ def may_break_glass(*, viewer: Practitioner) -> bool:
 
 
 def agreement_in_force_q(*, on: dt.date) -> Q:
-    """Agreements in force on a day: status in force and the day within start and end."""
+    """Agreements in force on a day: status in force, accepted by every party partnership
+    (its current version), and the day within start and end."""
     return (
         Q(status=AgreementStatus.IN_FORCE)
+        & Q(accepted_version=F("version"))
         & Q(starts_on__lte=on)
         & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
     )

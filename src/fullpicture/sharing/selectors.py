@@ -577,11 +577,19 @@ def person_withheld_summary(
 
 
 def agreements_for(*, viewer: Practitioner) -> QuerySet[Agreement]:
-    """Every agreement, for the IG lead; nothing for anyone else."""
+    """The agreements naming an agency of the IG lead's own partnership (or the lead's own
+    agency, if it has no partnership); nothing for anyone else."""
     if not viewer.has_role("ig_lead"):
         return Agreement.objects.none()
-    return Agreement.objects.prefetch_related("party_rows__agency", "categories").order_by(
-        "reference"
+    ours = (
+        Q(party_rows__agency__partnership_id=viewer.partnership_id)
+        if viewer.partnership_id is not None
+        else Q(party_rows__agency_id=viewer.agency_id or 0)
+    )
+    return (
+        Agreement.objects.filter(pk__in=Agreement.objects.filter(ours).values("pk"))
+        .prefetch_related("party_rows__agency", "categories")
+        .order_by("reference")
     )
 
 
@@ -755,3 +763,15 @@ def notifications_for(*, viewer: Practitioner, limit: int = 50) -> list[Notifica
 
 def notifications_unread(*, viewer: Practitioner) -> int:
     return Notification.objects.filter(recipient_id=viewer.pk, read_at=None).count()
+
+
+def agencies_holding_items_about(*, person_ids: list[int]) -> list[int]:
+    """The ids of the agencies that hold items about these persons (ids only, no content):
+    whom a learning review that reads them must tell."""
+    return sorted(
+        set(
+            InformationItem.objects.filter(persons__in=person_ids).values_list(
+                "source_agency_id", flat=True
+            )
+        )
+    )

@@ -13,6 +13,11 @@ urlpatterns = [
         views.agreement_suspend_view,
         name="agreement_suspend",
     ),
+    path(
+        "agreements/<int:agreement_id>/accept/",
+        views.agreement_accept_view,
+        name="agreement_accept",
+    ),
     path("decide/", views.decide_page, name="decide"),
     path("requests/", views.request_list, name="requests"),
     path("requests/new/", views.request_new, name="request_new"),

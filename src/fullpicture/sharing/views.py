@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import ledger_record
-from fullpicture.partnerships.models import MASH_ROLES, Agency, Practitioner
+from fullpicture.partnerships.models import MASH_ROLES, Agency, Partnership, Practitioner
 from fullpicture.partnerships.selectors import request_practitioner
 from fullpicture.sharing.forms import (
     AgreementForm,
@@ -45,6 +45,8 @@ from fullpicture.sharing.services import (
     GOLDEN_RULES,
     SharingRefused,
     WithholdReasonGiven,
+    agreement_accept,
+    agreement_acceptance_state,
     agreement_create,
     agreement_suspend,
     agreement_update,
@@ -79,14 +81,59 @@ def _int(value: str | None) -> int:
 # ---- agreements ----------------------------------------------------------------------
 
 
-@require_GET
-def agreement_list(request: HttpRequest) -> HttpResponse:
-    viewer = _ig_lead(request)
+def _agreement_list_page(
+    request: HttpRequest,
+    viewer: Practitioner,
+    *,
+    errors: list[Any] | None = None,
+    status: int = 200,
+    confirm: Any = None,
+) -> HttpResponse:
+    names = dict(Partnership.objects.values_list("pk", "name"))
+    agreements = []
+    for a in agreements_for(viewer=viewer):
+        state = agreement_acceptance_state(agreement=a)
+        in_force_now = a.status == AgreementStatus.IN_FORCE and a.accepted_version == a.version
+        acceptance = {
+            "waiting_for": sorted(names.get(p, str(p)) for p in state.waiting_for),
+            "needs_second_person": not state.second_person,
+            "in_force_now": in_force_now,
+            "may_accept": a.status == AgreementStatus.IN_FORCE
+            and not in_force_now
+            and viewer.partnership_id in state.partnership_ids,
+        }
+        agreements.append((a, acceptance))
     return render(
         request,
         "sharing/agreement_list.html",
-        {"agreements": agreements_for(viewer=viewer), "statuses": AgreementStatus},
+        {
+            "agreements": agreements,
+            "statuses": AgreementStatus,
+            "errors": errors or [],
+            "confirm": confirm,
+        },
+        status=status,
     )
+
+
+@require_GET
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    viewer = _ig_lead(request)
+    return _agreement_list_page(request, viewer)
+
+
+@require_POST
+def agreement_accept_view(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    """An IG lead of a party partnership accepts the agreement's current version."""
+    viewer = _ig_lead(request)
+    try:
+        agreement_accept(
+            user=viewer, agreement_id=agreement_id, version=_int(request.POST.get("version"))
+        )
+    except SharingRefused as refused:
+        errors = [(f"#agreement-{agreement_id}", e) for e in refused.errors]
+        return _agreement_list_page(request, viewer, errors=errors, status=400)
+    return redirect(reverse("sharing:agreements") + f"?accepted={agreement_id}")
 
 
 def _category_choices() -> list[tuple[str, str]]:
@@ -198,19 +245,19 @@ def agreement_edit(request: HttpRequest, agreement_id: int | None = None) -> Htt
 @require_POST
 def agreement_suspend_view(request: HttpRequest, agreement_id: int) -> HttpResponse:
     viewer = _ig_lead(request)
-    try:
-        agreement_suspend(
-            user=viewer, agreement_id=agreement_id, version=_int(request.POST.get("version"))
+    version = _int(request.POST.get("version"))
+    if request.POST.get("confirm") != "yes":  # one click to ask, a second to confirm
+        agreement = agreements_for(viewer=viewer).filter(pk=agreement_id).first()
+        if agreement is None:
+            raise Http404
+        return _agreement_list_page(
+            request, viewer, confirm={"agreement": agreement, "version": version}
         )
+    try:
+        agreement_suspend(user=viewer, agreement_id=agreement_id, version=version)
     except SharingRefused as refused:
-        return render(
-            request,
-            "sharing/agreement_list.html",
-            {
-                "agreements": agreements_for(viewer=viewer),
-                "errors": [("#agreements", e) for e in refused.errors],
-            },
-            status=409,
+        return _agreement_list_page(
+            request, viewer, errors=[("#agreements", e) for e in refused.errors], status=409
         )
     return redirect(reverse("sharing:agreements") + f"?suspended={agreement_id}")
 
@@ -414,6 +461,7 @@ def break_glass_page(request: HttpRequest, person_id: int) -> HttpResponse:
                 user=viewer,
                 person_id=person_id,
                 purpose=form.cleaned_data["purpose"],
+                reason_code=form.cleaned_data["reason_code"],
                 reason=form.cleaned_data["reason"],
             )
         except SharingRefused as refused:
@@ -541,6 +589,7 @@ def break_glass_json(request: HttpRequest) -> JsonResponse:
             user=viewer,
             person_id=_int(request.POST.get("person")),
             purpose=request.POST.get("purpose", ""),
+            reason_code=request.POST.get("reason_code", ""),
             reason=request.POST.get("reason", ""),
         )
     except SharingRefused as refused:

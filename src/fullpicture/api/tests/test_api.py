@@ -1,5 +1,6 @@
 """The JSON API: every endpoint, with denied and malformed requests, and the ledger."""
 
+import io
 import json
 
 import pytest
@@ -361,3 +362,74 @@ def test_an_administrator_issues_and_revokes_a_token_in_the_admin(client, world)
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert call(client, "get", "/contacts", secret)[0] == 401
+
+
+def test_a_token_beyond_its_agencys_type_needs_a_second_person(world, client):
+    """A school's system cannot be given the MASH role by one person (issue 14)."""
+    from fullpicture.api.models import ApiTokenRequest
+    from fullpicture.partnerships.tests.factories import PractitionerFactory
+
+    with pytest.raises(Exception, match="goes beyond its type, so a second person must"):
+        call_command(
+            "api-token",
+            "create",
+            "--agency",
+            "TSCH",
+            "--name",
+            "MIS",
+            "--role",
+            "mash_practitioner",
+        )
+    assert not ApiToken.objects.exists()
+    assert LedgerEvent.objects.get(action="denied", object_type="api_token").reason_code == (
+        "four_eyes"
+    )
+    first = PractitionerFactory(username="t.admin1", agency=world.school, roles=["administrator"])
+    PractitionerFactory(username="t.admin2", agency=world.school, roles=["ig_lead"])
+    call_command(
+        "api-token",
+        "request",
+        "--agency",
+        "TSCH",
+        "--name",
+        "MIS",
+        "--role",
+        "mash_practitioner",
+        "--by",
+        "t.admin1",
+        "--reason",
+        "Pilot of the school MASH link",
+    )
+    request = ApiTokenRequest.objects.get()
+    assert request.requested_by == first
+    with pytest.raises(Exception, match="you cannot approve it"):
+        call_command("api-token", "approve", str(request.pk), "--by", "t.admin1")
+    assert not ApiToken.objects.exists()
+    out = io.StringIO()
+    call_command("api-token", "approve", str(request.pk), "--by", "t.admin2", stdout=out)
+    token = ApiToken.objects.get()
+    assert token.principal.role_codes == {"mash_practitioner"}
+    assert out.getvalue().strip().startswith(token.prefix + ".")
+    request.refresh_from_db()
+    assert (request.status, request.token) == ("issued", token)
+
+
+def test_the_admin_refuses_a_token_role_beyond_its_agencys_type(world, client):
+    from fullpicture.partnerships.tests.factories import PractitionerFactory
+
+    admin_user = PractitionerFactory(
+        username="t.superuser",
+        agency=world.school,
+        roles=["administrator"],
+        is_staff=True,
+        is_superuser=True,
+    )
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/api/apitoken/add/",
+        {"name": "school MIS", "agency": world.school.pk, "role": "mash_practitioner"},
+    )
+    assert response.status_code == 200
+    assert "goes beyond what a school agency allows" in response.content.decode()
+    assert not ApiToken.objects.exists()
+    assert LedgerEvent.objects.filter(action="denied", object_type="api_token").exists()

@@ -26,10 +26,28 @@ def tokens(town):
         "mash": api_token_create(
             agency_code="CCSC", name="LA case system", role="mash_practitioner", actor=ACTOR
         ).secret,
-        "outsider": api_token_create(
-            agency_code="FARX", name="far away", role="mash_practitioner", actor=ACTOR
-        ).secret,
+        "outsider": _beyond_its_type("FARX"),
     }
+
+
+def _beyond_its_type(agency_code: str) -> str:
+    """A MASH-role token for a school far away: two of its partnership's people agree."""
+    from fullpicture.api.services import api_token_approve, api_token_request
+    from fullpicture.partnerships.models import Agency
+    from fullpicture.partnerships.tests.factories import PractitionerFactory
+
+    agency = Agency.objects.get(code=agency_code)
+    asker, approver = (
+        PractitionerFactory(agency=agency, roles=["administrator"]) for _ in range(2)
+    )
+    request = api_token_request(
+        agency_code=agency_code,
+        name="far away",
+        role="mash_practitioner",
+        reason="Test",
+        requested_by=asker,
+    )
+    return api_token_approve(approver=approver, request_id=request.pk).secret
 
 
 def call(client, path, token):

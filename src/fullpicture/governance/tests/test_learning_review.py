@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,6 @@ from django.utils import timezone
 
 from fullpicture.audit.models import LedgerEvent
 from fullpicture.audit.selectors import ledger_verify
-from fullpicture.governance.learning import ACTOR as LR_ACTOR
 from fullpicture.governance.learning import (
     LearningReviewRefused,
     learning_review_close,
@@ -34,7 +34,7 @@ from fullpicture.sharing.tests.factories import AgreementFactory, InformationIte
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
-FROM, TO = dt.date(2020, 1, 1), TODAY + dt.timedelta(days=1)
+FROM, TO = TODAY - dt.timedelta(days=3 * 365), TODAY
 
 
 @pytest.fixture
@@ -42,6 +42,7 @@ def review_world():
     world = build_world("L")
     board = AgencyFactory(code="LSCP", name="L Partnership", partnership=world.mash.partnership)
     lead = PractitionerFactory(username="l.ig", agency=board, roles=["ig_lead"])
+    world.asker = PractitionerFactory(username="l.ig.asker", agency=board, roles=["ig_lead"])
     AgreementFactory(
         parties=[board, world.mash, world.police, world.school], purposes=["learning_review"]
     )
@@ -85,7 +86,7 @@ def review_world():
 
 def _approved(world, lead):
     review = learning_review_request(
-        actor=LR_ACTOR,
+        requested_by=world.asker,
         person_id=world.child.pk,
         period_from=FROM,
         period_to=TO,
@@ -97,7 +98,7 @@ def _approved(world, lead):
 def test_without_approval_nothing_is_read(review_world):
     world, _lead, _ = review_world
     review = learning_review_request(
-        actor=LR_ACTOR,
+        requested_by=world.asker,
         person_id=world.child.pk,
         period_from=FROM,
         period_to=TO,
@@ -203,7 +204,14 @@ def test_the_command_refuses_without_approval_and_writes_json_and_pdf_with_it(
         call_command("learning-review", *args, "--out", str(tmp_path))
     with pytest.raises(CommandError, match="Only an information-governance lead"):
         call_command(
-            "learning-review", *args, "--out", str(tmp_path), "--approved-by", world.chair.username
+            "learning-review",
+            *args,
+            "--out",
+            str(tmp_path),
+            "--requested-by",
+            world.asker.username,
+            "--approved-by",
+            world.chair.username,
         )
     assert list(tmp_path.iterdir()) == []
     assert not LearningReview.objects.exists()
@@ -213,6 +221,8 @@ def test_the_command_refuses_without_approval_and_writes_json_and_pdf_with_it(
         *args,
         "--out",
         str(tmp_path),
+        "--requested-by",
+        world.asker.username,
         "--approved-by",
         lead.username,
         "--key-date",
@@ -246,7 +256,7 @@ def test_the_ig_lead_requests_approves_and_downloads_a_review_on_the_page(review
         {
             "scope_kind": "person",
             "scope_id": str(world.child.pk),
-            "from": "2020-01-01",
+            "from": FROM.isoformat(),
             "to": TO.isoformat(),
             "terms": "",
         },
@@ -258,7 +268,7 @@ def test_the_ig_lead_requests_approves_and_downloads_a_review_on_the_page(review
         {
             "scope_kind": "person",
             "scope_id": str(world.child.pk),
-            "from": "2020-01-01",
+            "from": FROM.isoformat(),
             "to": TO.isoformat(),
             "terms": "Rapid review",
         },
@@ -266,6 +276,15 @@ def test_the_ig_lead_requests_approves_and_downloads_a_review_on_the_page(review
     review = LearningReview.objects.get()
     download = f"/governance/learning-reviews/{review.pk}/download/"
     assert client.post(download, {"format": "pdf"}).status_code == 404  # not yet approved
+    # whoever asks never approves: a second IG lead of the partnership does
+    mine = client.post(f"/governance/learning-reviews/{review.pk}/decide/", {"decision": "approve"})
+    assert mine.status_code == 400
+    assert "You asked for this learning review, so you cannot approve it" in mine.content.decode()
+    review.refresh_from_db()
+    assert review.status == "requested"
+    assert review.grant is None
+    assert LedgerEvent.objects.filter(action="denied", reason_code="four_eyes").count() == 1
+    client.force_login(world.asker)
     client.post(f"/governance/learning-reviews/{review.pk}/decide/", {"decision": "approve"})
     pdf = client.post(download, {"format": "pdf"})
     assert pdf.content.startswith(b"%PDF")
@@ -278,3 +297,137 @@ def test_the_ig_lead_requests_approves_and_downloads_a_review_on_the_page(review
     assert review.grant is not None
     assert review.grant.ended_at is not None
     assert client.post(download, {"format": "pdf"}).status_code == 404
+
+
+def _ask(client, person_id, **form):
+    data = {
+        "scope_kind": "person",
+        "scope_id": str(person_id),
+        "from": FROM.isoformat(),
+        "to": TO.isoformat(),
+        "terms": "Rapid review",
+        **form,
+    }
+    return client.post("/governance/learning-reviews/", data)
+
+
+def test_a_person_another_partnership_knows_answers_like_a_missing_one(review_world, client):
+    from fullpicture.partnerships.tests.factories import PartnershipFactory
+    from fullpicture.people.tests.factories import PersonFactory, SourceRecordFactory
+
+    _world, lead, _ = review_world
+    elsewhere = AgencyFactory(code="FARPOL", partnership=PartnershipFactory(code="E09000999"))
+    stranger = PersonFactory()
+    SourceRecordFactory(agency=elsewhere, person=stranger)
+    client.force_login(lead)
+    hidden_response, missing_response = _ask(client, stranger.pk), _ask(client, 987654)
+    assert hidden_response.status_code == missing_response.status_code == 400
+    hidden = hidden_response.content.decode()
+    missing = missing_response.content.decode()
+    assert f"No person {stranger.pk} is known to your partnership&#x27;s agencies." in hidden
+    assert "No person 987654 is known to your partnership&#x27;s agencies." in missing
+    assert "There is no person" not in hidden + missing
+    summary = re.compile(r'<div class="govuk-error-summary.*?</div>\s*</div>', re.S)
+    hidden_summary, missing_summary = summary.search(hidden), summary.search(missing)
+    assert hidden_summary is not None
+    assert missing_summary is not None
+    assert hidden_summary.group(0).replace(str(stranger.pk), "N") == missing_summary.group(
+        0
+    ).replace("987654", "N")
+    assert not LearningReview.objects.exists()
+    assert (
+        LedgerEvent.objects.filter(action="denied", reason_code="learning_review_scope").count()
+        == 2
+    )
+
+
+def test_a_review_period_is_bounded_and_never_in_the_future(review_world, client, settings):
+    world, lead, _ = review_world
+    client.force_login(lead)
+    future = _ask(client, world.child.pk, to=(TODAY + dt.timedelta(days=1)).isoformat())
+    assert future.status_code == 400
+    assert "The period must end today or earlier" in future.content.decode()
+    settings.FULLPICTURE_LEARNING_REVIEW_MAX_DAYS = 30
+    long = _ask(client, world.child.pk, **{"from": (TODAY - dt.timedelta(days=30)).isoformat()})
+    assert long.status_code == 400
+    assert "A learning review covers at most 30 days" in long.content.decode()
+    assert _ask(client, world.child.pk, **{"from": (TODAY - dt.timedelta(days=29)).isoformat()})
+    assert LearningReview.objects.count() == 1
+    assert (
+        LedgerEvent.objects.filter(action="denied", reason_code="learning_review_period").count()
+        == 2
+    )
+
+
+def test_only_a_second_ig_lead_of_the_same_partnership_approves(review_world, client):
+    from fullpicture.partnerships.tests.factories import PartnershipFactory
+
+    world, lead, _ = review_world
+    other = PractitionerFactory(
+        agency=AgencyFactory(partnership=PartnershipFactory(code="E09000998")), roles=["ig_lead"]
+    )
+    review = learning_review_request(
+        requested_by=lead,
+        person_id=world.child.pk,
+        period_from=FROM,
+        period_to=TO,
+        terms_of_reference="Rapid review",
+    )
+    client.force_login(other)
+    refused = client.post(
+        f"/governance/learning-reviews/{review.pk}/decide/", {"decision": "approve"}
+    )
+    assert refused.status_code == 400
+    assert f"There is no learning review {review.pk}." in refused.content.decode()
+    assert f"Review {review.pk}" not in refused.content.decode()  # not listed to them either
+    download = client.post(
+        f"/governance/learning-reviews/{review.pk}/download/", {"format": "json"}
+    )
+    assert download.status_code == 404
+    with pytest.raises(LearningReviewRefused, match="You asked for this learning review"):
+        learning_review_decide(approver=lead, review_id=review.pk, approve=True)
+    review.refresh_from_db()
+    assert review.status == "requested"
+    assert not ReviewGrant.objects.exists()
+
+
+def test_each_agency_whose_items_a_review_reads_is_told_with_the_period(review_world, client):
+    world, lead, _ = review_world
+    police_ig = PractitionerFactory(agency=world.police, roles=["ig_lead"])
+    review = _approved(world, lead)
+    review.refresh_from_db()
+    told = set(review.agencies_told)
+    assert world.police.pk in told
+    assert world.school.pk in told
+    from fullpicture.sharing.models import Notification
+
+    notice = Notification.objects.get(recipient=police_ig, kind="learning_review")
+    assert f"from {FROM:%d %b %Y} to {TO:%d %b %Y}" in notice.message
+    assert "approved by" in notice.message
+    # the school has no IG lead of its own: the partnership's IG leads are told for it
+    assert Notification.objects.filter(recipient=lead, kind="learning_review").exists()
+    client.force_login(lead)
+    page = client.get("/governance/learning-reviews/").content.decode()
+    assert "Agencies told it reads their items:" in page
+    assert world.police.name in page
+
+
+def test_the_command_refuses_one_person_asking_and_approving(review_world, tmp_path: Path):
+    world, lead, _ = review_world
+    args = ["--person", str(world.child.pk), "--from", FROM.isoformat(), "--to", TO.isoformat()]
+    with pytest.raises(CommandError, match="needs --requested-by"):
+        call_command("learning-review", *args, "--out", str(tmp_path), "--approved-by", "l.ig")
+    with pytest.raises(CommandError, match="You asked for this learning review"):
+        call_command(
+            "learning-review",
+            *args,
+            "--out",
+            str(tmp_path),
+            "--requested-by",
+            lead.username,
+            "--approved-by",
+            lead.username,
+        )
+    assert not LearningReview.objects.exists()
+    assert list(tmp_path.iterdir()) == []
+    assert LedgerEvent.objects.filter(action="denied", reason_code="four_eyes").exists()

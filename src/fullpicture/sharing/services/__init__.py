@@ -23,8 +23,11 @@ from fullpicture.sharing.feeds import (
 )
 from fullpicture.sharing.services.agreements import (
     _NEEDS_SCHEDULE_1,
+    AcceptanceState,
     AgreementTerms,
     PartyTerms,
+    agreement_accept,
+    agreement_acceptance_state,
     agreement_create,
     agreement_suspend,
     agreement_terms_check,
@@ -80,6 +83,7 @@ from fullpicture.sharing.services.review_grants import (
     REVIEW_GRANT_DAYS,
     review_grant_create,
     review_grant_end,
+    review_grant_tell_agencies,
 )
 
 __all__ = [
@@ -93,6 +97,7 @@ __all__ = [
     "ONE_OFF_PURPOSES",
     "REVIEW_GRANT_DAYS",
     "_NEEDS_SCHEDULE_1",
+    "AcceptanceState",
     "AgreementTerms",
     "DecisionOutcome",
     "ItemDisposalOrder",
@@ -106,6 +111,8 @@ __all__ = [
     "SharingRefused",
     "StaleEdit",
     "WithholdReasonGiven",
+    "agreement_accept",
+    "agreement_acceptance_state",
     "agreement_create",
     "agreement_suspend",
     "agreement_terms_check",
@@ -132,4 +139,5 @@ __all__ = [
     "notification_mark_read",
     "review_grant_create",
     "review_grant_end",
+    "review_grant_tell_agencies",
 ]

@@ -124,6 +124,18 @@ def agreement_terms_check(*, terms: AgreementTerms, agreement_id: int | None = N
     return errors
 
 
+def _own_partnership_problem(user: Practitioner | None, terms: AgreementTerms) -> list[str]:
+    """An IG lead keeps agreements naming their own partnership's agencies only."""
+    if user is None:
+        return []
+    ids = [p.agency_id for p in terms.parties]
+    if user.partnership_id is not None:
+        ours = Agency.objects.filter(pk__in=ids, partnership_id=user.partnership_id).exists()
+    else:
+        ours = user.agency_id in ids
+    return [] if ours else ["Name at least one agency of your own partnership as a party."]
+
+
 def _agreement_write(agreement: Agreement, terms: AgreementTerms) -> None:
     agreement.party_rows.all().delete()
     AgreementParty.objects.bulk_create(
@@ -193,7 +205,7 @@ def agreement_create(
     """The IG lead records a new agreement (``user=None`` only for a named system actor)."""
     if user is not None:
         _require_role(user, "ig_lead", doing="maintain information sharing agreements")
-    errors = agreement_terms_check(terms=terms)
+    errors = agreement_terms_check(terms=terms) + _own_partnership_problem(user, terms)
     if errors:
         raise SharingRefused(*errors)
     with transaction.atomic():
@@ -222,6 +234,11 @@ def agreement_update(
     """Change an agreement; refused if someone else saved it since ``version`` was read."""
     _require_role(user, "ig_lead", doing="maintain information sharing agreements")
     errors = agreement_terms_check(terms=terms, agreement_id=agreement_id)
+    errors += _own_partnership_problem(user, terms)
+    from fullpicture.sharing.selectors import agreements_for
+
+    if not agreements_for(viewer=user).filter(pk=agreement_id).exists():
+        raise SharingRefused("That agreement does not exist.")
     if errors:
         raise SharingRefused(*errors)
     with transaction.atomic():
@@ -249,6 +266,10 @@ def agreement_update(
 def agreement_suspend(*, user: Practitioner, agreement_id: int, version: int) -> Agreement:
     """Suspend at once: sharing under it stops on the next read."""
     _require_role(user, "ig_lead", doing="suspend information sharing agreements")
+    from fullpicture.sharing.selectors import agreements_for
+
+    if not agreements_for(viewer=user).filter(pk=agreement_id).exists():
+        raise SharingRefused("That agreement does not exist.")
     with transaction.atomic():
         updated = Agreement.objects.filter(pk=agreement_id, version=version).update(
             status=AgreementStatus.SUSPENDED,
@@ -265,4 +286,141 @@ def agreement_suspend(*, user: Practitioner, agreement_id: int, version: int) ->
             )
         agreement = Agreement.objects.get(pk=agreement_id)
         _agreement_ledger(user=user, actor=user.actor, action=Action.UPDATE, agreement=agreement)
+    return agreement
+
+
+# --------------------------------------------------------------------------------------
+# Acceptance: four eyes on putting an agreement in force (docs/decisions/0064)
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AcceptanceState:
+    """Where an agreement's current version stands: which party partnerships still have
+    to accept it, and whether someone other than its last editor has."""
+
+    partnership_ids: frozenset[int]
+    accepted_partnership_ids: frozenset[int]
+    second_person: bool
+
+    @property
+    def complete(self) -> bool:
+        return self.partnership_ids <= self.accepted_partnership_ids and self.second_person
+
+    @property
+    def waiting_for(self) -> frozenset[int]:
+        return self.partnership_ids - self.accepted_partnership_ids
+
+
+def agreement_acceptance_state(*, agreement: Agreement) -> AcceptanceState:
+    from fullpicture.sharing.models import AgreementAcceptance
+
+    partnerships = frozenset(
+        p
+        for p in agreement.party_rows.values_list("agency__partnership_id", flat=True)
+        if p is not None
+    )
+    rows = list(
+        AgreementAcceptance.objects.filter(
+            agreement=agreement, version=agreement.version
+        ).values_list("partnership_id", "accepted_by_id")
+    )
+    return AcceptanceState(
+        partnership_ids=partnerships,
+        accepted_partnership_ids=frozenset(p for p, _ in rows),
+        second_person=any(by != agreement.updated_by_id for _, by in rows),
+    )
+
+
+def _accept_problem(user: Practitioner, agreement: Agreement, version: int) -> tuple[str, str]:
+    """(rule, message) when the user may not accept this version; ("", "") when they may."""
+    from fullpicture.sharing.models import AgreementAcceptance
+
+    if agreement.version != version:
+        return (
+            "stale",
+            "Someone changed this agreement since you opened it. It was not accepted: open "
+            "it again and read the new version.",
+        )
+    if agreement.status != AgreementStatus.IN_FORCE:
+        return (
+            "agreement_not_proposed",
+            "Only an agreement whose status is 'In force' is accepted to put it in force: "
+            f"this one is {agreement.get_status_display().lower()}.",
+        )
+    parties = set(agreement.party_rows.values_list("agency__partnership_id", flat=True))
+    if user.partnership_id is None or user.partnership_id not in parties:
+        return (
+            "agreement_partnership",
+            "Only an information-governance lead of a partnership whose agencies the agreement "
+            "names can accept it.",
+        )
+    if AgreementAcceptance.objects.filter(
+        agreement=agreement, version=version, accepted_by=user
+    ).exists():
+        return ("agreement_accepted_twice", "You have already accepted this version.")
+    state = agreement_acceptance_state(agreement=agreement)
+    if (
+        agreement.updated_by_id == user.pk
+        and state.waiting_for == {user.partnership_id}
+        and not state.second_person
+    ):
+        return (
+            "four_eyes",
+            "You edited this version last, so your acceptance alone cannot put it in force: "
+            "another information-governance lead must accept it too (four eyes).",
+        )
+    return ("", "")
+
+
+def agreement_accept(*, user: Practitioner, agreement_id: int, version: int) -> Agreement:
+    """An IG lead of a party partnership accepts the agreement's current version for their
+    partnership. It is in force once every party partnership has accepted that version and
+    one acceptor is not its last editor; any edit needs accepting again. A refusal names
+    the rule and is a ``denied`` ledger event; nothing is stored."""
+    from fullpicture.partnerships.four_eyes import refusal_record
+    from fullpicture.sharing.models import AgreementAcceptance
+
+    _require_role(user, "ig_lead", doing="accept information sharing agreements")
+    rule, message = "", ""
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().filter(pk=agreement_id).first()
+        if agreement is None:
+            raise SharingRefused("That agreement does not exist.")
+        rule, message = _accept_problem(user, agreement, version)
+        if not rule:
+            assert user.partnership_id is not None  # noqa: S101  (checked above)
+            AgreementAcceptance.objects.create(
+                agreement=agreement,
+                version=version,
+                partnership_id=user.partnership_id,
+                accepted_by=user,
+                accepted_at=timezone.now(),
+            )
+            state = agreement_acceptance_state(agreement=agreement)
+            if state.complete:
+                Agreement.objects.filter(pk=agreement.pk).update(
+                    accepted_version=version, updated_at=timezone.now()
+                )
+                agreement.accepted_version = version
+            ledger_record(
+                actor=user.actor,
+                action=Action.UPDATE,
+                object_type="agreement",
+                object_id=agreement.pk,
+                legal_basis=agreement.legal_basis[:128],
+                reason_code="in_force" if state.complete else "accepted",
+                details={
+                    "version": version,
+                    "partnership_id": str(user.partnership_id),
+                    "waiting_for": sorted(str(p) for p in state.waiting_for),
+                },
+            )
+    if rule:
+        if rule != "stale":
+            refusal_record(
+                actor=user.actor, object_type="agreement", object_id=agreement_id, rule=rule
+            )
+            raise SharingRefused(message)
+        raise StaleEdit(message)
     return agreement

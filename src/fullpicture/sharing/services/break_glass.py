@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Any
 
 from django.conf import settings
@@ -13,12 +14,14 @@ from django.utils import timezone
 
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import ledger_record
+from fullpicture.partnerships.four_eyes import refusal_record
 from fullpicture.partnerships.models import Agency, Practitioner
 from fullpicture.sharing.errors import SharingRefused
 
 # The item feed lives in sharing.feeds; its names stay importable from here (__all__).
 from fullpicture.sharing.models import (
     BreakGlassGrant,
+    BreakGlassReason,
     BreakGlassReview,
 )
 from fullpicture.sharing.services.common import StaleEdit, _notify, _require_role
@@ -32,14 +35,40 @@ logger = logging.getLogger(__name__)
 BREAK_GLASS_PURPOSES = ("safeguarding_enquiry", "strategy_discussion", "direct_care")
 
 
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def break_glass_reason_problem(text: str) -> str | None:
+    """Why ``text`` is not a sentence describing the risk (None when it is one).
+
+    At least ``FULLPICTURE_BREAK_GLASS_MIN_WORDS`` (default 4) words of two or more
+    letters, at least three different ones, and no word that is one letter repeated
+    ("aaaaaaaaaa", "zzz zzz zzz zzz" are refused)."""
+    minimum = int(getattr(settings, "FULLPICTURE_BREAK_GLASS_MIN_WORDS", 4))
+    words = [w.lower() for w in _WORD.findall(text)]
+    if (
+        len(words) < minimum
+        or len(set(words)) < min(3, minimum)
+        or any(len(set(w)) == 1 for w in words)
+    ):
+        return (
+            "Describe the immediate risk in at least a sentence: "
+            f"{minimum} or more real words, not repeated letters."
+        )
+    return None
+
+
 def break_glass_start(
-    *, user: Practitioner, person_id: int, purpose: str, reason: str
+    *, user: Practitioner, person_id: int, purpose: str, reason_code: str, reason: str
 ) -> BreakGlassGrant:
     """Immediate risk: time-limited access to one person beyond the agreements.
 
     The person must already be known to the user (a record or item they may see for
     some purpose), so break-glass cannot be used to find out whether a child is known.
-    The IG leads are told at once, in the app and by email.
+    The reason is one from the list (``BreakGlassReason``) plus at least a sentence.
+    One grant per practitioner and person is open at a time: starting again while one
+    is live renews it (its expiry moves on, ``renewals`` counts it, its review is asked
+    for again). The IG leads are told at once, in the app and by email.
     """
     from fullpicture.sharing.policy import BREAK_GLASS_BASIS, Purpose, may_break_glass
     from fullpicture.sharing.selectors import persons_visible_to
@@ -51,9 +80,13 @@ def break_glass_start(
     errors = []
     if purpose not in BREAK_GLASS_PURPOSES:
         errors.append("Choose a purpose from the list.")
-    if len(reason.strip()) < 10:
-        errors.append("Describe the immediate risk (at least a sentence).")
+    if reason_code not in BreakGlassReason.values:
+        errors.append("Choose the reason for breaking glass from the list.")
+    problem = break_glass_reason_problem(reason)
+    if problem:
+        errors.append(problem)
     if errors:
+        _refusal_event(user=user, person_id=person_id, purpose=purpose, rule="reason")
         raise SharingRefused(*errors)
     known = any(
         persons_visible_to(viewer=user, purpose=p).filter(pk=person_id).exists()
@@ -64,36 +97,89 @@ def break_glass_start(
     hours = int(getattr(settings, "FULLPICTURE_BREAK_GLASS_HOURS", 24))
     now = timezone.now()
     with transaction.atomic():
-        grant = BreakGlassGrant.objects.create(
-            practitioner=user,
-            agency_id=user.agency_id,
-            person_id=person_id,
-            purpose=purpose,
-            reason=reason.strip(),
-            started_at=now,
-            expires_at=now + dt.timedelta(hours=hours),
+        grant = (
+            BreakGlassGrant.objects.select_for_update()
+            .filter(practitioner=user, person_id=person_id, ended_at__isnull=True)
+            .first()
         )
-        ledger_record(
-            actor=user.actor,
-            action=Action.BREAK_GLASS,
-            object_type="person",
-            object_id=person_id,
-            purpose=purpose,
-            legal_basis=BREAK_GLASS_BASIS,
-            reason_code="start",
-            details={"grant_id": str(grant.pk), "hours": hours},
-        )
-        leads = list(ig_leads_for(agency_id=user.agency_id))
-        _notify(
-            recipients=leads,
-            kind="break_glass",
-            obj="break_glass_grant",
-            oid=grant.pk,
-            msg=f"Break-glass used by {user} ({user.agency.name if user.agency else ''}) "
-            f"for {Purpose(purpose).label.lower()}: review grant {grant.pk}.",
+        if grant is not None and grant.expires_at <= now:  # expired: close it, start anew
+            grant.ended_at = grant.expires_at
+            grant.version += 1
+            grant.save(update_fields=["ended_at", "version"])
+            grant = None
+        step = "start"
+        if grant is not None and grant.purpose != purpose:
+            step = "refused"
+        elif grant is None:
+            grant = BreakGlassGrant.objects.create(
+                practitioner=user,
+                agency_id=user.agency_id,
+                person_id=person_id,
+                purpose=purpose,
+                reason_code=reason_code,
+                reason=reason.strip(),
+                started_at=now,
+                expires_at=now + dt.timedelta(hours=hours),
+            )
+        else:
+            step = "renew"
+            grant.renewals += 1
+            grant.renewed_at = now
+            grant.expires_at = now + dt.timedelta(hours=hours)
+            grant.reason_code = reason_code
+            grant.reason = (
+                f"{grant.reason}\n\nRenewal {grant.renewals} "
+                f"({timezone.localtime(now):%d %b %Y %H:%M}): {reason.strip()}"
+            )
+            grant.review = BreakGlassReview.PENDING  # the renewed use is reviewed again
+            grant.version += 1
+            grant.save()
+        if step != "refused":
+            ledger_record(
+                actor=user.actor,
+                action=Action.BREAK_GLASS,
+                object_type="person",
+                object_id=person_id,
+                purpose=purpose,
+                legal_basis=BREAK_GLASS_BASIS,
+                reason_code=step,
+                details={
+                    "grant_id": str(grant.pk),
+                    "hours": hours,
+                    "reason": reason_code,
+                    "renewals": grant.renewals,
+                },
+            )
+            leads = list(ig_leads_for(agency_id=user.agency_id))
+            renewed = f" (renewal {grant.renewals})" if grant.renewals else ""
+            _notify(
+                recipients=leads,
+                kind="break_glass",
+                obj="break_glass_grant",
+                oid=grant.pk,
+                msg=f"Break-glass used by {user} ({user.agency.name if user.agency else ''}) "
+                f"for {Purpose(purpose).label.lower()}{renewed}: review grant {grant.pk}.",
+            )
+    if step == "refused":
+        _refusal_event(user=user, person_id=person_id, purpose=purpose, rule="one_live_grant")
+        raise SharingRefused(
+            f"You already have live break-glass access to this person for "
+            f"{Purpose(grant.purpose).label.lower()} (grant {grant.pk}). One grant per person "
+            "is open at a time: renew it for the same purpose, or end it first."
         )
     _email_ig_leads(grant=grant, user=user, leads=leads)
     return grant
+
+
+def _refusal_event(*, user: Practitioner, person_id: int, purpose: str, rule: str) -> None:
+    """A refused break-glass is an event too (ids and the rule only)."""
+    refusal_record(
+        actor=user.actor,
+        object_type="break_glass",
+        object_id=person_id or "",
+        purpose=purpose if purpose in BREAK_GLASS_PURPOSES else "",
+        rule=f"break_glass_{rule}",
+    )
 
 
 def ig_leads_for(*, agency_id: int | None) -> Any:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import Actor, ledger_record
-from fullpicture.partnerships.models import Practitioner
+from fullpicture.partnerships.models import Agency, Practitioner
 from fullpicture.people.models import Person
 from fullpicture.sharing.errors import SharingRefused
 
@@ -123,3 +123,49 @@ def review_grant_end(*, actor: Actor, grant_id: int, reason_code: str = "closed"
             details={"review": grant.review_ref},
         )
     return grant
+
+
+def review_grant_tell_agencies(*, actor: Actor, grant_id: int, requested_by: str) -> list[int]:
+    """Tell each agency whose items the grant reads: its IG leads (or, if it has none,
+    its partnership's) get a notice naming the review, its period and who asked and who
+    approved. Returns the agencies' ids; one ledger event (ids only). Reads only the
+    items' agency ids, never their content."""
+    from fullpicture.sharing.selectors import agencies_holding_items_about
+    from fullpicture.sharing.services.break_glass import ig_leads_for
+    from fullpicture.sharing.services.common import _notify
+
+    grant = ReviewGrant.objects.select_related("approved_by").get(pk=grant_id)
+    agency_ids = agencies_holding_items_about(
+        person_ids=list(grant.persons.values_list("pk", flat=True))
+    )
+    told: dict[int, tuple[Practitioner, list[str]]] = {}
+    names = dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "name"))
+    for agency_id in agency_ids:
+        leads = list(
+            Practitioner.objects.filter(
+                agency_id=agency_id, roles__code="ig_lead", is_active=True
+            ).distinct()
+        ) or list(ig_leads_for(agency_id=agency_id))
+        for lead in leads:
+            told.setdefault(lead.pk, (lead, []))[1].append(names.get(agency_id, str(agency_id)))
+    for lead, agencies in told.values():
+        _notify(
+            recipients=[lead],
+            kind="learning_review",
+            obj="review_grant",
+            oid=grant.pk,
+            msg=f"A learning review ({grant.review_ref.replace('_', ' ')}) will read the items "
+            f"of {', '.join(agencies)} about the people it covers, from "
+            f"{grant.period_from:%d %b %Y} to {grant.period_to:%d %b %Y}. Requested by "
+            f"{requested_by}, approved by {grant.approved_by}. Every read is in the ledger.",
+        )
+    ledger_record(
+        actor=actor,
+        action=Action.CREATE,
+        object_type="review_grant_notice",
+        object_id=grant.pk,
+        purpose=grant.purpose,
+        reason_code="agencies_told",
+        details={"agency_ids": [str(a) for a in agency_ids]},
+    )
+    return agency_ids

@@ -43,7 +43,8 @@ class InformationItemFactory(DjangoModelFactory):
 
 
 class AgreementFactory(DjangoModelFactory):
-    """An agreement in force since last year, public task with paragraph 18.
+    """An agreement in force since last year, public task with paragraph 18, accepted by
+    its parties (acceptance itself is tested through ``agreement_accept``).
 
     ``parties=[agency, ...]`` (or ``{agency: {"min_subject_age": 18}}``),
     ``purposes=[...]`` and ``categories=[slug, ...]`` (empty: every category).
@@ -60,6 +61,7 @@ class AgreementFactory(DjangoModelFactory):
     article9 = Article9.SUBSTANTIAL_PUBLIC_INTEREST
     schedule1 = Schedule1.PARA_18
     status = AgreementStatus.IN_FORCE
+    accepted_version = 1
     starts_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=365))
     review_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=180))
 

@@ -103,6 +103,7 @@ def test_share_withhold_and_break_glass(live_server, page, assert_accessible):
     page.get_by_role("heading", name="Break glass: immediate risk").wait_for()
     assert_accessible(page)
     page.get_by_label("Safeguarding enquiry").check()
+    page.get_by_label("A child or adult is missing").check()
     page.get_by_label("What is the immediate risk?").fill(
         "Child reported missing overnight with an adult known to police"
     )

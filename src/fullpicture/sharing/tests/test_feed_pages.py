@@ -190,6 +190,11 @@ def test_removed_takes_the_item_out_and_a_record_challenge_is_answered(client, t
     client.post(
         reverse("sharing:challenge_answer", args=[about_record.pk]), {"answer": "confirmed"}
     )
+    assert items_visible_to(viewer=town.officer, purpose=PURPOSE).exists()  # proposed only
+    from fullpicture.partnerships.tests.factories import PractitionerFactory
+
+    client.force_login(PractitionerFactory(agency=town.police, roles=["agency_practitioner"]))
+    client.post(reverse("sharing:challenge_answer", args=[about_item.pk]), {"answer": "removed"})
     assert not items_visible_to(viewer=town.officer, purpose=PURPOSE).exists()
     about_item.refresh_from_db()
     about_record.refresh_from_db()

@@ -175,7 +175,14 @@ def test_the_ig_lead_adds_edits_and_suspends_an_agreement(client, town):
     assert "Someone else changed this agreement" in stale.content.decode()
     agreement.refresh_from_db()
     assert agreement.title == "Renamed"
-    client.post(reverse("sharing:agreement_suspend", args=[agreement.pk]), {"version": "2"})
+    asked = client.post(reverse("sharing:agreement_suspend", args=[agreement.pk]), {"version": "2"})
+    assert f"Yes, suspend {agreement.reference} now" in asked.content.decode()
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.IN_FORCE  # one click asks; the second confirms
+    client.post(
+        reverse("sharing:agreement_suspend", args=[agreement.pk]),
+        {"version": "2", "confirm": "yes"},
+    )
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.SUSPENDED
     kinds = list(
@@ -298,7 +305,11 @@ def test_break_glass_page_banner_and_review(client, town):
     client.force_login(town["manager"])
     started = client.post(
         reverse("sharing:break_glass", args=[town["child"].pk]),
-        {"purpose": SE, "reason": "Child reported missing overnight with a known abuser"},
+        {
+            "purpose": SE,
+            "reason_code": "missing",
+            "reason": "Child reported missing overnight with a known abuser",
+        },
     )
     assert started.status_code == 302
     body = client.get(started["Location"]).content.decode()
@@ -352,7 +363,12 @@ def test_a_client_cannot_claim_break_glass_or_a_consent_override(client, town):
     client.force_login(town["manager"])
     made = client.post(
         reverse("sharing:break_glass_json"),
-        {"person": town["child"].pk, "purpose": SE, "reason": "Child missing with a known abuser"},
+        {
+            "person": town["child"].pk,
+            "purpose": SE,
+            "reason_code": "missing",
+            "reason": "Child missing with a known abuser",
+        },
     )
     assert made.status_code == 201
     opened = _chronology(client, town["child"], purpose=SE).json()

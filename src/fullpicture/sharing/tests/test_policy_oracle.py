@@ -95,6 +95,7 @@ class AgreementSpec:
     status: str
     starts: int  # days from TODAY
     ends: int | None
+    accepted: bool = True  # every party partnership's IG lead accepted its version
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,8 @@ def reference(world: World, viewer: int, purpose: str, item_index: int) -> bool:
 
     def applies(a: AgreementSpec) -> bool:
         in_force = (
-            a.status == "in_force"
+            a.accepted
+            and a.status == "in_force"
             and TODAY + dt.timedelta(days=a.starts) <= TODAY
             and (a.ends is None or TODAY + dt.timedelta(days=a.ends) >= TODAY)
         )
@@ -310,6 +312,7 @@ def worlds(draw: st.DrawFn) -> World:
                 status=draw(st.sampled_from([*["in_force"] * 5, "draft", "expired", "suspended"])),
                 starts=starts,
                 ends=draw(st.sampled_from([None, None, starts, -1, 0, 1, 30])),
+                accepted=draw(st.sampled_from([True, True, True, False])),
             )
         )
     items = [
@@ -356,6 +359,13 @@ def worlds(draw: st.DrawFn) -> World:
             ended=draw(st.sampled_from([False, False, False, True])),
         )
         for _ in range(draw(st.integers(0, 3)))
+    ]
+    # one open grant per viewer and person, as the database holds (a second start renews)
+    grants = [
+        g
+        for n, g in enumerate(grants)
+        if g.ended
+        or all(o.ended or (o.viewer, o.person) != (g.viewer, g.person) for o in grants[:n])
     ]
     asked = sorted({focus} | draw(st.sets(st.sampled_from(PURPOSES), max_size=2)))
     review_grants = tuple(
@@ -407,6 +417,7 @@ def materialise(world: World):
             article9="9_2_g" if a.article9 else "",
             rests_on_consent=a.consent,
             status=a.status,
+            accepted_version=1 if a.accepted else None,
             starts_on=TODAY + dt.timedelta(days=a.starts),
             ends_on=None if a.ends is None else TODAY + dt.timedelta(days=a.ends),
         )

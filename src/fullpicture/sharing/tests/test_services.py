@@ -320,14 +320,26 @@ def test_break_glass_is_time_limited_alerts_the_ig_lead_and_is_reviewed(town, se
     assert town["standard"].pk not in _visible(town["manager"])
     with pytest.raises(SharingRefused, match="cannot use break-glass"):
         break_glass_start(
-            user=town["mash"], person_id=town["child"].pk, purpose=SE, reason="Child at risk now"
+            user=town["mash"],
+            person_id=town["child"].pk,
+            purpose=SE,
+            reason_code="immediate_risk",
+            reason="Child at risk now",
         )
     with pytest.raises(SharingRefused, match="not found"):
         break_glass_start(
-            user=town["manager"], person_id=987654, purpose=SE, reason="Child at risk now"
+            user=town["manager"],
+            person_id=987654,
+            purpose=SE,
+            reason_code="immediate_risk",
+            reason="Child at risk now",
         )
     grant = break_glass_start(
-        user=town["manager"], person_id=town["child"].pk, purpose=SE, reason="Child at risk now"
+        user=town["manager"],
+        person_id=town["child"].pk,
+        purpose=SE,
+        reason_code="immediate_risk",
+        reason="Child at risk now",
     )
     assert grant.expires_at - grant.started_at == dt.timedelta(hours=2)
     visible = _visible(town["manager"])
@@ -452,7 +464,11 @@ def test_break_glass_does_not_open_what_the_owner_withheld(town):
         why=WithholdReasonGiven(code="prejudice_investigation", reason="Live investigation"),
     )
     break_glass_start(
-        user=town["manager"], person_id=town["child"].pk, purpose=SE, reason="Child at risk now"
+        user=town["manager"],
+        person_id=town["child"].pk,
+        purpose=SE,
+        reason_code="immediate_risk",
+        reason="Child at risk now",
     )
     assert town["standard"].pk not in _visible(town["manager"])
     assert not decide(viewer=town["manager"], item=town["standard"], purpose=SE).allowed

@@ -5,7 +5,8 @@ its agency) and ``.pdf`` (one lane per agency) into DIR. No one signs in: the co
 acts as the named system actor ``system:learning-review`` with the purpose
 ``learning_review``, and needs a learning review an information-governance lead has
 approved for that person (or ``--household ID``) covering the period. With
-``--approved-by USERNAME`` (an IG lead) it requests and approves one first, recording
+``--requested-by USERNAME --approved-by OTHER`` (two different IG leads of one
+partnership: whoever asks never approves) it requests and approves one first, recording
 both in the ledger. Without approval it is refused and nothing is read. Items are read
 through the review grant the approval created: every item about the people in scope,
 restricted ones included (docs/decisions/0054-review-grants.md).
@@ -24,10 +25,12 @@ from fullpicture.governance.learning import (
     ACTOR,
     LearningReviewRefused,
     approved_review_covering,
+    learning_review_approver_problem,
     learning_review_decide,
     learning_review_export,
     learning_review_request,
 )
+from fullpicture.partnerships.four_eyes import refusal_record
 from fullpicture.partnerships.models import Practitioner
 
 
@@ -42,8 +45,12 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="date_to", type=dt.date.fromisoformat, required=True)
         parser.add_argument("--out", type=Path, required=True, help="folder to write into")
         parser.add_argument(
+            "--requested-by",
+            help="username of the information-governance lead who asks for the review",
+        )
+        parser.add_argument(
             "--approved-by",
-            help="username of an information-governance lead who approves the review now",
+            help="username of another information-governance lead, who approves it now",
         )
         parser.add_argument(
             "--key-date", type=dt.date.fromisoformat, help="e.g. the date of a child's death"
@@ -64,16 +71,18 @@ class Command(BaseCommand):
                     raise CommandError(
                         "No approved learning review covers this scope and period, so nothing "
                         "was read. Ask an information-governance lead to approve one, or run "
-                        "again with --approved-by USERNAME (an IG lead)."
+                        "again with --requested-by USERNAME --approved-by OTHER (two IG leads)."
                     )
-                lead = Practitioner.objects.filter(
-                    username=options["approved_by"], is_active=True
-                ).first()
-                if lead is None:
-                    raise CommandError(f"No active user '{options['approved_by']}'.")
+                lead = self._user(options["approved_by"])
+                asker = self._user(options["requested_by"] or "")
+                problem = learning_review_approver_problem(approver=lead, requested_by=asker)
+                if problem is not None:  # refused before anything is stored
+                    refusal_record(actor=ACTOR, object_type="learning_review", rule=problem[0])
+                    raise CommandError(problem[1])
                 with transaction.atomic():  # a refused approval leaves no request behind
                     review = learning_review_request(
                         actor=ACTOR,
+                        requested_by=asker,
                         **scope,
                         period_from=period[0],
                         period_to=period[1],
@@ -100,3 +109,14 @@ class Command(BaseCommand):
                 f"agencies held {s['items_before_key_date']} pieces"
             )
         self.stdout.write(line + ".")
+
+    def _user(self, username: str) -> Practitioner:
+        if not username:
+            raise CommandError(
+                "--approved-by needs --requested-by: name the IG lead who asks for the review "
+                "(another one than the approver)."
+            )
+        user = Practitioner.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"No active user '{username}'.")
+        return user
