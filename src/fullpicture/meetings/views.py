@@ -131,7 +131,9 @@ def _detail_context(viewer: Practitioner, meeting_id: int) -> dict[str, Any]:
         raise Http404 from None
     agenda = list(meeting.agenda.all())
     labels = person_labels(
-        viewer=viewer, person_ids=[p for entry in agenda for p in entry.person_ids()]
+        viewer=viewer,
+        person_ids=[p for entry in agenda for p in entry.person_ids()],
+        meeting_id=meeting.pk,
     )
     current = meeting.minutes.order_by("-number").first()
     runs = may_run_meeting(user=viewer, meeting=meeting)
