@@ -291,7 +291,9 @@ def decide_page(request: HttpRequest) -> HttpResponse:
         else:
             outcome = item_withhold(
                 why=WithholdReasonGiven(
-                    code=data.get("withhold_reason") or "", reason=data.get("reason") or ""
+                    code=data.get("withhold_reason") or "",
+                    reason=data.get("reason") or "",
+                    allowed_purposes=tuple(data.get("allowed_purposes") or ()),
                 ),
                 **kwargs,
             )
