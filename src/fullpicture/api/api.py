@@ -633,7 +633,7 @@ def _purpose(purpose: str, context: str) -> str:
 @api.get("/persons", response={200: list[PersonSummaryOut], **ERRORS}, tags=["persons"])
 def persons(
     request: HttpRequest,
-    purpose: str = "",
+    purpose: str,
     name: str = "",
     date_of_birth: dt.date | None = None,
     identifier: str = "",
@@ -663,7 +663,7 @@ def persons(
     tags=["persons"],
 )
 def chronology(
-    request: HttpRequest, person_id: int, purpose: str = "", context: str = ""
+    request: HttpRequest, person_id: int, purpose: str, context: str = ""
 ) -> list[dict[str, Any]]:
     """Every item about the person this token may see for the purpose, in order: a purpose
     other than direct care is read in a work context (``context=contact:12``)."""
@@ -710,7 +710,7 @@ class ChronologyEntryOut(Schema):
     tags=["persons"],
 )
 def household_chronology(
-    request: HttpRequest, household_id: int, purpose: str = "", context: str = ""
+    request: HttpRequest, household_id: int, purpose: str, context: str = ""
 ) -> list[dict[str, Any]]:
     """Every item about the household's members this token may see for the purpose, in
     order; the same event reported by several agencies is one entry with every source."""

@@ -144,6 +144,8 @@ def _detail_context(viewer: Practitioner, meeting_id: int) -> dict[str, Any]:
                 entry,
                 ", ".join(labels[p] for p in entry.person_ids() if p in labels)
                 or "A child or family you may not see",
+                # each person opens in the meeting's work context (decision 0056)
+                [(p, labels[p]) for p in entry.person_ids() if p in labels],
             )
             for entry in agenda
         ],
