@@ -599,17 +599,17 @@ def materialise(world: World):
         grant.persons.set([persons[p] for p in r.persons])
         review_grants.append(grant)
     contexts: list[tuple[Context, str]] = [(None, "")]
-    for n, r in enumerate(world.requests):
+    for n, q in enumerate(world.requests):
         request = InformationRequest.objects.create(
-            person=persons[r.person],
-            purpose=r.purpose,
+            person=persons[q.person],
+            purpose=q.purpose,
             requested_by=viewers[0],
-            from_agency=agencies[r.agency],
+            from_agency=agencies[q.agency],
             requested_at=NOW,
             due_at=NOW + dt.timedelta(days=1),
         )
-        for a in sorted(r.asked - {r.agency}):
-            RequestRecipient.objects.create(request=request, agency=agencies[a])
+        for asked in sorted(q.asked - {q.agency}):
+            RequestRecipient.objects.create(request=request, agency=agencies[asked])
         contexts.append((("request", n), f"request:{request.pk}"))
     for n, e in enumerate(world.episodes):
         episode = EarlyHelpEpisode.objects.create(
