@@ -249,8 +249,8 @@ def main() -> None:
         setup_django(Path(home))
         from django.db import connection
 
-        from fullpicture.sharing.models import InformationItem
         from fullpicture.sharing.contexts import purpose_in
+        from fullpicture.sharing.models import InformationItem
         from fullpicture.sharing.policy import Purpose
         from fullpicture.sharing.selectors import person_chronology
 
