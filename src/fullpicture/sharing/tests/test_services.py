@@ -462,3 +462,30 @@ def test_break_glass_does_not_open_what_the_owner_withheld(town):
     )
     assert town["standard"].pk not in _visible(town["manager"])
     assert not decide(viewer=town["manager"], item=town["standard"], purpose=SE).allowed
+
+
+def test_early_help_reads_only_in_an_episode_with_consent_on_record(town):
+    """A teacher reads another agency's item for early help only in an episode their
+    agency leads with the family's consent recorded (decision 0056)."""
+    from fullpicture.sharing.contexts import purpose_in
+    from fullpicture.sharing.services import early_help_episode_start
+
+    AgreementFactory(parties=[town["police"], town["school"]], purposes=["early_help"])
+    teacher = PractitionerFactory(agency=town["school"], roles=["agency_practitioner"])
+    with pytest.raises(SharingRefused, match="not found in your agency's records"):
+        early_help_episode_start(user=teacher, person_id=town["child"].pk, consent_given=True)
+    SourceRecordFactory(agency=town["school"], person=town["child"])
+    refused = early_help_episode_start(
+        user=teacher, person_id=town["child"].pk, consent_given=False
+    )
+    consented = early_help_episode_start(
+        user=teacher, person_id=town["child"].pk, consent_given=True
+    )
+    assert LedgerEvent.objects.filter(object_type="early_help_episode").count() == 2
+    assert town["standard"].pk not in _visible(teacher, "early_help")
+    assert town["standard"].pk not in _visible(
+        teacher, purpose_in("early_help", f"episode:{refused.pk}")
+    )
+    assert town["standard"].pk in _visible(
+        teacher, purpose_in("early_help", f"episode:{consented.pk}")
+    )
