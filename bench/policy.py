@@ -7,9 +7,11 @@ some with age and most-recent limits), 100,000 items about 5,000 persons, 2,000 
 and withhold decisions and a few break-glass grants. One person has 200 items from 10
 agencies. Then, in one run, times (median of repeated, interleaved runs):
 
-* through the policy point: ``person_chronology(viewer=MASH practitioner, ...)``
-  (reads the agreements in force and the grants, then one filtered SQL query), audit
-  off so that the ledger write is not counted;
+* through the policy point: ``person_chronology(viewer=MASH practitioner, ...)`` for a
+  safeguarding enquiry read in a work context (an information request the MASH sent
+  about the person, checked on every read: docs/decisions/0056), which reads the
+  context, the agreements in force and the grants, then runs one filtered SQL query;
+  audit off so that the ledger write is not counted;
 * unfiltered: the same chronology query with no policy filter.
 
 It prints both medians and the ratio. It is a measurement, never a pass/fail test.
@@ -46,7 +48,7 @@ def setup_django(home: Path) -> None:
     call_command("migrate", verbosity=0)
 
 
-def build(*, items: int, persons: int, seed: int) -> tuple[Any, Any]:
+def build(*, items: int, persons: int, seed: int) -> tuple[Any, Any, str]:
     from django.db import transaction
 
     from fullpicture.partnerships.models import Agency, Partnership, Practitioner, Role
@@ -56,6 +58,7 @@ def build(*, items: int, persons: int, seed: int) -> tuple[Any, Any]:
         AgreementParty,
         BreakGlassGrant,
         InformationItem,
+        InformationRequest,
         ItemDecision,
     )
     from fullpicture.sharing.policy import Purpose
@@ -214,6 +217,16 @@ def build(*, items: int, persons: int, seed: int) -> tuple[Any, Any]:
                 for n in range(5)
             ]
         )
+        # the work context the MASH reads in: a request it sent about the person
+        request = InformationRequest.objects.create(
+            person=subject,
+            include_household=True,
+            purpose="safeguarding_enquiry",
+            requested_by=viewer,
+            from_agency=csc,
+            requested_at=now,
+            due_at=now + dt.timedelta(days=1),
+        )
     from django.db import connection
 
     if connection.vendor == "postgresql":
@@ -222,7 +235,7 @@ def build(*, items: int, persons: int, seed: int) -> tuple[Any, Any]:
     else:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    return viewer, subject
+    return viewer, subject, f"request:{request.pk}"
 
 
 def main() -> None:
@@ -236,12 +249,14 @@ def main() -> None:
         setup_django(Path(home))
         from django.db import connection
 
+        from fullpicture.sharing.contexts import purpose_in
         from fullpicture.sharing.models import InformationItem
         from fullpicture.sharing.policy import Purpose
         from fullpicture.sharing.selectors import person_chronology
 
         started = time.perf_counter()
-        viewer, subject = build(items=args.items, persons=args.persons, seed=args.seed)
+        viewer, subject, context = build(items=args.items, persons=args.persons, seed=args.seed)
+        purpose = purpose_in(Purpose.SAFEGUARDING_ENQUIRY, context)
         built = time.perf_counter() - started
 
         def through_policy() -> int:
@@ -249,7 +264,7 @@ def main() -> None:
                 person_chronology(
                     viewer=viewer,
                     person=subject,
-                    purpose=Purpose.SAFEGUARDING_ENQUIRY,
+                    purpose=purpose,
                     audit=False,
                 ).items
             )

@@ -27,7 +27,7 @@ from fullpicture.frontdoor import services as fds
 from fullpicture.frontdoor.models import Contact
 from fullpicture.partnerships.models import Agency, Practitioner
 from fullpicture.sharing.chronology import access_household_by_id, chronology_for_household
-from fullpicture.sharing.policy import Purpose
+from fullpicture.sharing.policy import PurposeRefused, read_purpose
 from fullpicture.sharing.selectors import (
     NotFound,
     PersonQuery,
@@ -633,12 +633,13 @@ class ChronologyItemOut(Schema):
     source: str
 
 
-def _purpose(purpose: str) -> str:
-    if purpose not in Purpose.values:
-        raise ValidationError(
-            [{"loc": ("query", "purpose"), "msg": f"must be one of {', '.join(Purpose.values)}"}]
-        )
-    return purpose
+def _purpose(purpose: str, context: str) -> str:
+    """The purpose a read asks for, carried by its work context (docs/decisions/0056)."""
+    try:
+        return read_purpose(purpose=purpose, context=context)
+    except PurposeRefused as refused:
+        where = "context" if context else "purpose"
+        raise ValidationError([{"loc": ("query", where), "msg": str(refused)}]) from None
 
 
 @api.get("/persons", response={200: list[PersonSummaryOut], **ERRORS}, tags=["persons"])
@@ -648,12 +649,15 @@ def persons(
     name: str = "",
     date_of_birth: dt.date | None = None,
     identifier: str = "",
+    context: str = "",
 ) -> list[dict[str, Any]]:
     """Find persons among the records this token may see, for a stated purpose."""
     query = PersonQuery(name=name, date_of_birth=date_of_birth, identifier=identifier)
     if query.is_empty:
         raise fds.FrontDoorRefused("Give a name, a date of birth or an identifier.")
-    results = person_search(viewer=_principal(request), purpose=_purpose(purpose), query=query)
+    results = person_search(
+        viewer=_principal(request), purpose=_purpose(purpose, context), query=query
+    )
     return [
         {
             "id": s.person.pk,
@@ -670,10 +674,13 @@ def persons(
     response={200: list[ChronologyItemOut], **ERRORS},
     tags=["persons"],
 )
-def chronology(request: HttpRequest, person_id: int, purpose: str) -> list[dict[str, Any]]:
-    """Every item about the person this token may see for the purpose, in order."""
+def chronology(
+    request: HttpRequest, person_id: int, purpose: str, context: str = ""
+) -> list[dict[str, Any]]:
+    """Every item about the person this token may see for the purpose, in order: a purpose
+    other than direct care is read in a work context (``context=contact:12``)."""
     viewer = _principal(request)
-    purpose = _purpose(purpose)
+    purpose = _purpose(purpose, context)
     summary = access_person_by_id(viewer=viewer, person_id=person_id, purpose=purpose)
     result = person_chronology(viewer=viewer, person=summary.person, purpose=purpose)
     return [
@@ -715,12 +722,12 @@ class ChronologyEntryOut(Schema):
     tags=["persons"],
 )
 def household_chronology(
-    request: HttpRequest, household_id: int, purpose: str
+    request: HttpRequest, household_id: int, purpose: str, context: str = ""
 ) -> list[dict[str, Any]]:
     """Every item about the household's members this token may see for the purpose, in
     order; the same event reported by several agencies is one entry with every source."""
     viewer = _principal(request)
-    purpose = _purpose(purpose)
+    purpose = _purpose(purpose, context)
     household = access_household_by_id(viewer=viewer, household_id=household_id, purpose=purpose)
     result = chronology_for_household(viewer=viewer, household=household, purpose=purpose)
     return [

@@ -40,6 +40,7 @@ from fullpicture.frontdoor.workinghours import (
     working_hours_between,
 )
 from fullpicture.partnerships.models import MASH_ROLES, Agency, Practitioner
+from fullpicture.sharing.contexts import purpose_in
 from fullpicture.sharing.models import (
     InformationItem,
     InformationRequest,
@@ -303,7 +304,7 @@ def enquiry_information(*, viewer: Practitioner, contact: Contact) -> EnquiryInf
         summaries.append(RequestSummary(request=request, answers=answers))
     shared_ids = sorted({d["item_id"] for d in decisions if d["outcome"] == Outcome.SHARE})
     items = list(
-        items_visible_to(viewer=viewer, purpose=PURPOSE)
+        items_visible_to(viewer=viewer, purpose=purpose_in(PURPOSE, f"contact:{contact.pk}"))
         .filter(pk__in=shared_ids)
         .order_by("occurred_at", "id")
     )

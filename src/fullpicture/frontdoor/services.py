@@ -66,6 +66,7 @@ from fullpicture.partnerships.models import (
     RoleCode,
 )
 from fullpicture.people.models import SourceRecord
+from fullpicture.sharing.contexts import purpose_in
 from fullpicture.sharing.models import Consent, InformationItem, Paragraph18Reason
 from fullpicture.sharing.services import (
     RequestAnswer,
@@ -505,7 +506,8 @@ def contact_request_information(
                 user=user,
                 person_id=person_id,
                 agency_ids=agency_ids,
-                purpose=PURPOSE,
+                # the person is read in the contact's work context (decision 0056)
+                purpose=purpose_in(PURPOSE, f"contact:{contact.pk}"),
                 due_at=due_at,
                 question=question,
                 include_household=include_household,

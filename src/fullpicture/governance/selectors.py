@@ -108,6 +108,21 @@ class AccessRow:
     action: str
     person_ids: list[str]
     purpose: str
+    context: str = ""  # the work context the read named, "kind:id" (decision 0056)
+
+    @property
+    def context_label(self) -> str:
+        kind, _, object_id = self.context.partition(":")
+        return f"{CONTEXT_LABELS.get(kind, kind)} {object_id}" if object_id else ""
+
+
+CONTEXT_LABELS = {
+    "contact": "Contact",
+    "request": "Information request",
+    "meeting": "Meeting",
+    "episode": "Early-help episode",
+    "review-grant": "Review grant",
+}
 
 
 def access_rows(events: Iterable[LedgerEvent]) -> list[AccessRow]:
@@ -139,6 +154,7 @@ def access_rows(events: Iterable[LedgerEvent]) -> list[AccessRow]:
                 action=_label(e.action, e.object_type),
                 person_ids=person_ids,
                 purpose=purposes.get(e.purpose, e.purpose),
+                context=str((e.details or {}).get("context", "")),
             )
         )
     return rows

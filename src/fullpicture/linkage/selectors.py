@@ -161,8 +161,23 @@ def person_token(records: Iterable[SourceRecord]) -> str:
     return hashlib.sha256(",".join(parts).encode()).hexdigest()[:16]
 
 
+def persons_in_review(*, partnership_id: int) -> set[int]:
+    """Persons with a record in a pair waiting for review in the partnership (either side)."""
+    queue = review_queue(partnership_id=partnership_id)
+    return {
+        person_id
+        for pair in queue.values_list("record__person_id", "review_with__person_id")
+        for person_id in pair
+        if person_id is not None
+    }
+
+
 def access_person_records(*, partnership_id: int, person_id: int) -> PersonRecords:
-    """A person's records, for a reviewer: only if every record is the partnership's."""
+    """A person's records, for a reviewer: only a person with a record in a pair waiting
+    for the partnership's review (no standing access to anyone else's records), and only
+    if every record is the partnership's."""
+    if person_id not in persons_in_review(partnership_id=partnership_id):
+        raise NotFound
     records = list(
         SourceRecord.objects.filter(person_id=person_id)
         .select_related("agency", "link")

@@ -218,8 +218,11 @@ def person_merge_page(request: HttpRequest, person_id: int) -> HttpResponse:
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
         form = MergeForm(request.POST)
+    elif "other" in request.GET:
+        form = MergeForm({"other": request.GET["other"]})
+        form.is_valid()  # cleaned, so that a refusal below can be added to the field
     else:
-        form = MergeForm(initial={"other": request.GET.get("other", "")})
+        form = MergeForm()
     raw = (request.POST if request.method == "POST" else request.GET).get("other", "").strip()
     if raw:
         try:
@@ -228,8 +231,6 @@ def person_merge_page(request: HttpRequest, person_id: int) -> HttpResponse:
             other = access_person_records(partnership_id=partnership_id, person_id=int(raw))
         except NotFound:
             form.add_error("other", "Enter the id of another person in your partnership")
-    elif request.method == "GET" and "other" in request.GET:
-        form.add_error("other", "Enter the id of the person to merge into this one")
     if request.method == "POST" and other is not None and form.is_valid():
         try:
             persons_merge(
@@ -245,8 +246,10 @@ def person_merge_page(request: HttpRequest, person_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Person {other.person_id} merged into this person.")
         return redirect("linkage:person_records", person_id=person_id)
-    if form.errors:
+    if form.is_bound and form.errors:
         errors = _errors(form)
+        if request.method == "GET":  # the compare step asks only for the other person
+            errors = [e for e in errors if e[0] == f"#{form['other'].id_for_label}"]
     record_ids = [r.pk for r in keep.records] + ([r.pk for r in other.records] if other else [])
     others = [other.person_id] if other else []
     _record_view(

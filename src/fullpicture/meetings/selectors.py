@@ -32,6 +32,7 @@ from fullpicture.meetings.models import (
     MinutesVersion,
 )
 from fullpicture.partnerships.models import MASH_ROLES, Practitioner
+from fullpicture.sharing.contexts import purpose_in
 from fullpicture.sharing.models import WithholdReason
 from fullpicture.sharing.policy import Purpose
 from fullpicture.sharing.selectors import items_visible_to, records_visible_to
@@ -100,11 +101,19 @@ def _minutes_meeting_ids(viewer: Practitioner) -> Any:
     ).values("pk")
 
 
-def person_labels(*, viewer: Practitioner, person_ids: list[int]) -> dict[int, str]:
-    """Names for persons, only where the viewer may see one of their records."""
+def in_meeting(meeting_id: int) -> str:
+    """The purpose ``multi_agency_meeting`` read in the meeting's work context (0056)."""
+    return purpose_in(PURPOSE, f"meeting:{meeting_id}")
+
+
+def person_labels(
+    *, viewer: Practitioner, person_ids: list[int], meeting_id: int
+) -> dict[int, str]:
+    """Names for persons, only where the viewer may see one of their records (read in the
+    meeting's work context)."""
     labels: dict[int, str] = {}
     records = (
-        records_visible_to(viewer=viewer, purpose=PURPOSE)
+        records_visible_to(viewer=viewer, purpose=in_meeting(meeting_id))
         .filter(person_id__in=person_ids)
         .order_by("recorded_at", "id")
     )
@@ -236,12 +245,14 @@ def minutes_for(
     tabled = [c["item_id"] for e in content["agenda"] for c in e["contributions"] if c["shared"]]
     visible = {
         item.pk: item
-        for item in items_visible_to(viewer=viewer, purpose=PURPOSE)
+        for item in items_visible_to(viewer=viewer, purpose=in_meeting(meeting.pk))
         .filter(pk__in=tabled)
         .order_by("occurred_at", "id")
     }
     labels = person_labels(
-        viewer=viewer, person_ids=[p for e in content["agenda"] for p in e["person_ids"]]
+        viewer=viewer,
+        person_ids=[p for e in content["agenda"] for p in e["person_ids"]],
+        meeting_id=meeting.pk,
     )
     reasons = dict(WithholdReason.choices)
     agenda = []

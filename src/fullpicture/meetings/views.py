@@ -131,7 +131,9 @@ def _detail_context(viewer: Practitioner, meeting_id: int) -> dict[str, Any]:
         raise Http404 from None
     agenda = list(meeting.agenda.all())
     labels = person_labels(
-        viewer=viewer, person_ids=[p for entry in agenda for p in entry.person_ids()]
+        viewer=viewer,
+        person_ids=[p for entry in agenda for p in entry.person_ids()],
+        meeting_id=meeting.pk,
     )
     current = meeting.minutes.order_by("-number").first()
     runs = may_run_meeting(user=viewer, meeting=meeting)
@@ -142,6 +144,8 @@ def _detail_context(viewer: Practitioner, meeting_id: int) -> dict[str, Any]:
                 entry,
                 ", ".join(labels[p] for p in entry.person_ids() if p in labels)
                 or "A child or family you may not see",
+                # each person opens in the meeting's work context (decision 0056)
+                [(p, labels[p]) for p in entry.person_ids() if p in labels],
             )
             for entry in agenda
         ],

@@ -8,3 +8,6 @@ class SharingConfig(AppConfig):
 
     def ready(self) -> None:
         from fullpicture.sharing import receivers  # noqa: F401  (connects the receivers)
+        from fullpicture.sharing.context_kinds import register
+
+        register()  # the work contexts sharing owns (docs/decisions/0056)

@@ -42,6 +42,7 @@ from fullpicture.sharing.selectors import (
     NotFound,
     PersonSummary,
     _summaries,
+    context_details,
     persons_visible_to,
     visible_item_rows_about,
 )
@@ -388,6 +389,8 @@ def _audit(
     details: dict[str, object] = {"item_ids": [str(i) for i in view.item_ids]}
     if object_type != "person_chronology":  # whose chronology it was, for "who looked at whom"
         details["person_ids"] = [str(p) for p in person_ids]
+    if ctx.work:
+        details["context"] = ctx.work
     if not view.filters.is_empty:
         details["filters"] = view.filters.as_details()
     grants = sorted(str(ctx.break_glass[p]) for p in set(person_ids) if p in ctx.break_glass)
@@ -477,7 +480,7 @@ def access_household_by_id(
             object_type="household",
             object_id=household.pk,
             purpose=purpose,
-            details={"person_ids": [str(p.pk) for p in members]},
+            details={"person_ids": [str(p.pk) for p in members], **context_details(purpose)},
         )
     return HouseholdSummary(
         household=household, members=_summaries(members, viewer=viewer, purpose=purpose)

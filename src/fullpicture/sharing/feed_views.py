@@ -18,8 +18,9 @@ from fullpicture.sharing.challenges import (
     challenges_for_agency,
 )
 from fullpicture.sharing.models import ChallengeAnswer
-from fullpicture.sharing.policy import Purpose
+from fullpicture.sharing.policy import PurposeRefused, read_purpose
 from fullpicture.sharing.selectors import NotFound
+from fullpicture.sharing.templatetags.sharing_tags import read_query
 
 
 def _viewer(request: HttpRequest) -> Practitioner:
@@ -35,10 +36,15 @@ def challenge_new(request: HttpRequest) -> HttpResponse:
     """Report an item or a record as wrong (the form beside it on the person page)."""
     viewer = _viewer(request)
     person_id = _int(request.POST.get("person"))
-    purpose = request.POST.get("purpose", "")
+    try:
+        purpose = read_purpose(
+            purpose=request.POST.get("purpose", ""), context=request.POST.get("context")
+        )
+    except PurposeRefused:
+        raise Http404 from None
     about = request.POST.get("about", "")
     object_id = _int(request.POST.get("object"))
-    if person_id is None or object_id is None or purpose not in Purpose.values:
+    if person_id is None or object_id is None:
         raise Http404
     if about not in {"item", "record"}:
         raise Http404
@@ -65,7 +71,7 @@ def challenge_new(request: HttpRequest) -> HttpResponse:
         }
         return render(request, "sharing/challenge_new.html", context, status=400)
     url = reverse("web:person", args=[person_id])
-    return redirect(f"{url}?purpose={purpose}&challenged=1#your-challenges")
+    return redirect(f"{url}?{read_query(purpose)}&challenged=1#your-challenges")
 
 
 def challenges_page(request: HttpRequest) -> HttpResponse:

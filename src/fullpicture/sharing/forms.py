@@ -135,6 +135,9 @@ class DecisionForm(forms.Form):
     withhold_reason = forms.ChoiceField(
         choices=[("", "Choose a reason"), *WithholdReason.choices], required=False
     )
+    allowed_purposes = forms.MultipleChoiceField(
+        choices=Purpose.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
     reason = forms.CharField(required=False, widget=forms.Textarea)
     versions = forms.CharField(required=False, widget=forms.HiddenInput)
 

@@ -399,6 +399,10 @@ class ItemDecision(models.Model):
     )
     decided_at = models.DateTimeField()
     version = models.PositiveIntegerField(default=1)
+    # A withhold binds the item for every purpose (docs/decisions/0057): only the purposes
+    # listed here, which the withholding agency expressly allowed, read around it. Stored
+    # as ",code,code," so that one SQL ``LIKE`` answers "is this purpose allowed?".
+    allowed_purposes = models.CharField(max_length=300, blank=True, default="")
 
     class Meta:
         ordering = ["-decided_at", "-id"]
@@ -407,10 +411,23 @@ class ItemDecision(models.Model):
                 fields=["item", "to_agency", "purpose"], name="uniq_item_decision"
             )
         ]
-        indexes = [models.Index(fields=["to_agency", "purpose", "outcome"])]
+        indexes = [
+            models.Index(fields=["to_agency", "purpose", "outcome"]),
+            models.Index(fields=["to_agency", "outcome"], name="item_decision_to_outcome"),
+        ]
 
     def __str__(self) -> str:
         return f"Decision {self.pk}: {self.outcome} item {self.item_id} to {self.to_agency_id}"
+
+    @property
+    def allowed_purpose_list(self) -> list[str]:
+        return [p for p in self.allowed_purposes.split(",") if p]
+
+    @staticmethod
+    def allowed_purposes_text(purposes: list[str] | tuple[str, ...] | set[str]) -> str:
+        """The stored form of a withhold's expressly allowed purposes."""
+        codes = sorted({p for p in purposes if p})
+        return f",{','.join(codes)}," if codes else ""
 
 
 class ItemDecisionChange(models.Model):
@@ -596,6 +613,37 @@ class ReviewGrant(models.Model):
 
     def __str__(self) -> str:
         return f"Review grant {self.pk}"
+
+
+class EarlyHelpEpisode(models.Model):
+    """An early-help episode for a person, led by one agency, with the family's consent to
+    share recorded (or not): the piece of work that justifies reading for the purpose
+    ``early_help`` (docs/decisions/0056). Agencies taking part are the lead and those named
+    in ``agencies``; the episode covers its person and their household."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    lead_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    agencies = models.ManyToManyField(Agency, related_name="+", blank=True)
+    consent_given = models.BooleanField(default=False)
+    consent_recorded_at = models.DateTimeField(null=True, blank=True)
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="early_help_episode_dates_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Early-help episode {self.pk}"
 
 
 class Notification(models.Model):

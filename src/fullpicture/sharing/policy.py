@@ -36,7 +36,19 @@ The rules (docs/decisions/0003-policy-rules.md):
 5. System actors (tasks and commands with no signed-in user) act as a named actor with
    an explicit purpose and ask ``system_access`` before they read; only the pairs in
    ``SYSTEM_ACCESS`` are allowed (docs/decisions/0007-system-actors.md).
-6. Review grants: a learning review reads as the system actor its grant names
+6. A purpose is a relationship (docs/decisions/0056-work-contexts.md): for every purpose
+   in ``CONTEXT_PURPOSES`` rule 3 applies only when the read names a work context the
+   viewer is part of (``sharing.contexts``: a contact of the viewer's MASH, a request
+   their agency sent or was sent, a meeting their agency is invited to, an early-help
+   episode with consent on record, an approved review grant), and then only to items
+   about, and records of, the persons that context covers. With no context (or one the
+   viewer is not part of) the viewer reads their own agency's items and nothing else.
+   Direct care needs no context.
+7. A withhold binds across purposes (docs/decisions/0057-withholds-across-purposes.md):
+   an item withheld from an agency is withheld for every purpose the withholding
+   agency did not expressly allow (``ItemDecision.allowed_purposes``, or an explicit
+   share for that purpose), from agreements and break-glass alike.
+8. Review grants: a learning review reads as the system actor its grant names
    (``system:learning-review``), through ``grant_context``. While the grant is active
    (created, not expired, not ended, its approver still an active IG lead) it allows
    every item about the grant's persons that occurred or was recorded by the end of the
@@ -60,6 +72,13 @@ from django.utils import timezone
 
 from fullpicture.partnerships.models import AgencyType, Practitioner, RoleCode
 from fullpicture.people.models import SourceRecord
+from fullpicture.sharing.contexts import (
+    context_of,
+    default_purpose_of,
+    parse_context_ref,
+    purpose_in,
+    resolve_work_context,
+)
 from fullpicture.sharing.models import (
     Agreement,
     AgreementStatus,
@@ -127,6 +146,47 @@ PURPOSE_ROLES: dict[str, frozenset[str]] = {
     Purpose.SUBJECT_ACCESS: frozenset({R.IG_LEAD.value}),
     Purpose.AUDIT: frozenset({R.IG_LEAD.value}),
 }
+
+
+# Purposes whose reads of other agencies' information rest on a piece of work the viewer
+# is part of (rule 6). Direct care and subject access do not (subject access is answered
+# by the IG lead's export, never read on a page).
+CONTEXT_PURPOSES = frozenset(
+    {
+        Purpose.SAFEGUARDING_ENQUIRY.value,
+        Purpose.STRATEGY_DISCUSSION.value,
+        Purpose.MULTI_AGENCY_MEETING.value,
+        Purpose.EARLY_HELP.value,
+        Purpose.LEARNING_REVIEW.value,
+        Purpose.AUDIT.value,
+    }
+)
+
+
+class PurposeRefused(ValueError):
+    """A read named a purpose or context the rules do not accept (the message names the rule)."""
+
+
+def read_purpose(*, purpose: str | None, context: str | None) -> str:
+    """The purpose a page or API read asks for, from its ``purpose`` and ``context``
+    parameters (rule 6). A context (``kind:id``) carries the read; its kind gives the
+    purpose when none is named. Without one, a read is for direct care: a purpose word on
+    its own unlocks nothing, and subject access is answered only by the IG lead's export."""
+    ref = (context or "").strip()
+    word = (purpose or "").strip()
+    if word and word not in Purpose.values:
+        raise PurposeRefused(f"purpose must be one of {', '.join(Purpose.values)}")
+    if ref:
+        parsed = parse_context_ref(ref)
+        if parsed is None:
+            raise PurposeRefused(
+                "context must name a piece of work as kind:id (a contact, request, meeting, "
+                "early-help episode or review grant)"
+            )
+        return purpose_in(word or default_purpose_of(parsed[0]), f"{parsed[0]}:{parsed[1]}")
+    if word == Purpose.SUBJECT_ACCESS:
+        raise PurposeRefused("subject access is answered through the subject access export")
+    return word or Purpose.DIRECT_CARE.value
 
 
 def purpose_allowed(*, role_codes: Iterable[str], agency_type: str, purpose: str) -> bool:
@@ -266,6 +326,10 @@ class PolicyContext:
     grant_persons: frozenset[int] = frozenset()
     grant_until: dt.datetime | None = None  # exclusive: midnight after the period's end
     grant_basis: str = ""
+    # The work context the read names (rule 6): its reference and the persons it covers.
+    # ``work_persons`` None: the purpose needs no context (direct care), nothing is bound.
+    work: str = ""
+    work_persons: frozenset[int] | None = None
 
     @property
     def fingerprint(self) -> tuple[Any, ...]:
@@ -280,6 +344,8 @@ class PolicyContext:
             self.review_grant,
             tuple(sorted(self.grant_persons)),
             self.grant_until,
+            self.work,
+            None if self.work_persons is None else tuple(sorted(self.work_persons)),
         )
 
     @property
@@ -354,14 +420,21 @@ def _agreement_rules(
 def policy_context(
     *, viewer: Practitioner, purpose: str, at: dt.datetime | None = None
 ) -> PolicyContext:
-    """Read the agreements in force and the break-glass grants that apply to this viewer now."""
+    """Read the agreements in force, the work context the purpose names (if any) and the
+    break-glass grants that apply to this viewer now."""
     at = at or timezone.now()
+    work_ref = context_of(purpose)
+    purpose = str(purpose)
     agency_id = viewer.agency_id
     if agency_id is None or not _viewer_ok(viewer) or purpose not in Purpose.values:
         return PolicyContext(agency_id=None, purpose=purpose, at=at)
     roles = viewer.role_codes
     agency_type = viewer.agency.type if viewer.agency else ""
     allowed = purpose_allowed(role_codes=roles, agency_type=agency_type, purpose=purpose)
+    work, work_persons = _work_for(
+        viewer=viewer, purpose=purpose, ref=work_ref, at=at, allowed=allowed
+    )
+    allowed = allowed and (work_persons is None or bool(work))
     rules: tuple[AgreementRule, ...] = ()
     rules_key: tuple[Any, ...] = ()
     if allowed:
@@ -392,13 +465,47 @@ def policy_context(
         agreements=rules,
         break_glass=grants,
         rules_key=rules_key,
+        work=work,
+        work_persons=work_persons,
     )
+
+
+def _work_for(
+    *, viewer: Practitioner, purpose: str, ref: str, at: dt.datetime, allowed: bool
+) -> tuple[str, frozenset[int] | None]:
+    """The work context's reference and persons (rule 6): ``("", None)`` for a purpose
+    that needs none; ``("", frozenset())`` when it needs one the viewer is not part of."""
+    if purpose not in CONTEXT_PURPOSES:
+        return "", None
+    if not (allowed and ref):
+        return "", frozenset()
+    work = resolve_work_context(viewer=viewer, ref=ref, purpose=purpose, at=at)
+    if work is None:
+        return "", frozenset()
+    return work.ref, work.person_ids
 
 
 def _decisions_for(ctx: PolicyContext, outcome: str) -> Any:
     return ItemDecision.objects.filter(
         to_agency_id=ctx.agency_id, purpose=ctx.purpose, outcome=outcome
     )
+
+
+def _withheld_for(ctx: PolicyContext) -> Any:
+    """Withholds from the viewer's agency for any purpose, but those that expressly allowed
+    this one (rule 7)."""
+    return ItemDecision.objects.filter(
+        to_agency_id=ctx.agency_id, outcome=Outcome.WITHHOLD
+    ).exclude(allowed_purposes__contains=f",{ctx.purpose},")
+
+
+def _about_q(person_ids: frozenset[int]) -> Q:
+    """Items about any of the persons (one index lookup on the link table)."""
+    if not person_ids:
+        return NOTHING
+    through = InformationItem.persons.through
+    about = through.objects.filter(person_id__in=sorted(person_ids)).values("informationitem_id")
+    return Q(pk__in=about)
 
 
 def _share_basis_q(ctx: PolicyContext) -> Q:
@@ -453,14 +560,18 @@ def item_filter_for(ctx: PolicyContext) -> Q:
     terms: list[Q] = []
     if ctx.reads_own:
         terms.append(Q(source_agency_id=ctx.agency_id))
-    withheld = _decisions_for(ctx, Outcome.WITHHOLD).values("item_id")
+    withheld = _withheld_for(ctx).values("item_id")
     if ctx.purpose_allowed:
         shared = _decisions_for(ctx, Outcome.SHARE).filter(_share_basis_q(ctx))
-        terms.append(Q(pk__in=shared.values("item_id")))
+        others = [Q(pk__in=shared.values("item_id"))]
         if ctx.agreements:
             by_agreement = _agreements_q(ctx.agreements, exclude_agency=ctx.agency_id)
             if by_agreement is not NOTHING:
-                terms.append(_all([by_agreement, ~Q(pk__in=withheld)]))
+                others.append(_all([by_agreement, ~Q(pk__in=withheld)]))
+        if ctx.work_persons is None:
+            terms.extend(others)
+        else:  # bound to the persons the work context covers (rule 6)
+            terms.append(_all([_about_q(ctx.work_persons), _any(others)]))
     if ctx.break_glass:
         through = InformationItem.persons.through
         about = through.objects.filter(person_id__in=sorted(ctx.break_glass)).values(
@@ -494,17 +605,29 @@ def decide_for(ctx: PolicyContext, *, item: Any) -> Decision:
             return Decision(True, OWN_AGENCY, "the viewer's own agency holds it")
         return Decision(False, DENIED, "the viewer's roles do not include reading items")
     decision: ItemDecision | None = None
+    withheld = False
     if ctx.purpose_allowed or ctx.break_glass:
-        decision = (
-            ItemDecision.objects.filter(
-                item_id=item.pk, to_agency_id=ctx.agency_id, purpose=ctx.purpose
+        decisions = list(
+            ItemDecision.objects.filter(item_id=item.pk, to_agency_id=ctx.agency_id).exclude(
+                outcome=Outcome.WITHDRAWN
             )
-            .exclude(outcome=Outcome.WITHDRAWN)
-            .first()
         )
-    withheld = decision is not None and decision.outcome == Outcome.WITHHOLD
+        decision = next((d for d in decisions if d.purpose == ctx.purpose), None)
+        withheld = any(
+            d.outcome == Outcome.WITHHOLD and ctx.purpose not in d.allowed_purpose_list
+            for d in decisions
+        )
     reason = "the viewer's roles do not allow this purpose"
-    if ctx.purpose_allowed:
+    if ctx.purpose in CONTEXT_PURPOSES and not ctx.work:
+        reason += ", or no work context the viewer is part of justifies it"
+    about: set[int] | None = None
+    bound_out = False
+    if ctx.purpose_allowed and ctx.work_persons is not None:
+        about = _persons_of(item)
+        bound_out = not about & ctx.work_persons
+        if bound_out:
+            reason = "not about a person the work context covers"
+    if ctx.purpose_allowed and not bound_out:
         reason = "no agreement in force covers this item for this purpose"
         if decision is not None and decision.outcome == Outcome.SHARE:
             if decision.agreement_id is None:
@@ -519,7 +642,7 @@ def decide_for(ctx: PolicyContext, *, item: Any) -> Decision:
                         f"shared by the owning agency under {rule.reference}",
                     )
         if withheld:
-            reason = "the owning agency withheld it for this purpose"
+            reason = "the owning agency withheld it (for every purpose it did not allow)"
         else:
             for rule in ctx.agreements:
                 if rule.covers(item):
@@ -527,15 +650,19 @@ def decide_for(ctx: PolicyContext, *, item: Any) -> Decision:
             if item.sensitivity == Sensitivity.RESTRICTED:
                 reason = "restricted: shared only by an explicit decision of the owning agency"
     if ctx.break_glass and item.sensitivity != Sensitivity.RESTRICTED and not withheld:
-        through = InformationItem.persons.through
-        person_ids = set(
-            through.objects.filter(informationitem_id=item.pk).values_list("person_id", flat=True)
-        )
+        person_ids = _persons_of(item) if about is None else about
         for person_id in sorted(person_ids & set(ctx.break_glass)):
             return Decision(
                 True, BREAK_GLASS_BASIS, f"break-glass grant {ctx.break_glass[person_id]}"
             )
     return Decision(False, DENIED, reason)
+
+
+def _persons_of(item: Any) -> set[int]:
+    through = InformationItem.persons.through
+    return set(
+        through.objects.filter(informationitem_id=item.pk).values_list("person_id", flat=True)
+    )
 
 
 def decide(
@@ -580,7 +707,10 @@ def record_filter_for(ctx: PolicyContext) -> Q:
     if ctx.reads_own:
         q |= Q(agency_id=ctx.agency_id)
     if ctx.other_agency_ids:
-        q |= Q(agency_id__in=sorted(ctx.other_agency_ids))
+        others = Q(agency_id__in=sorted(ctx.other_agency_ids))
+        if ctx.work_persons is not None:  # bound to the work context's persons (rule 6)
+            others &= Q(person_id__in=sorted(ctx.work_persons))
+        q |= others
     if ctx.break_glass:
         q |= Q(person_id__in=sorted(ctx.break_glass))
     return q

@@ -26,6 +26,7 @@ from fullpicture.audit.services import Actor, ledger_record, ledger_record_denie
 from fullpicture.core.timelimit import TimeLimitExceeded, statement_time_limit
 from fullpicture.partnerships.models import Agency, Practitioner
 from fullpicture.people.models import Person, Relationship, SourceRecord
+from fullpicture.sharing.contexts import context_of
 from fullpicture.sharing.errors import SharingRefused
 from fullpicture.sharing.models import (
     Agreement,
@@ -55,6 +56,12 @@ from fullpicture.vocabulary.models import ConcernCategory
 
 class NotFound(Exception):
     """Raised for a missing record and for a denied one alike."""
+
+
+def context_details(purpose: str) -> dict[str, str]:
+    """The work context a read named (``kind:id``), for its ledger event's details."""
+    named = context_of(purpose)
+    return {"context": named} if named else {}
 
 
 def _items_for(ctx: PolicyContext) -> QuerySet[InformationItem]:
@@ -340,7 +347,7 @@ def person_search(
         object_type="person",
         object_id="",
         purpose=purpose,
-        details={"person_ids": [str(p.pk) for p in persons]},
+        details={"person_ids": [str(p.pk) for p in persons], **context_details(purpose)},
     )
     return summaries
 
@@ -374,6 +381,7 @@ def access_person_by_id(*, viewer: Practitioner, person_id: int, purpose: str) -
         object_type="person",
         object_id=person.pk,
         purpose=purpose,
+        details=context_details(purpose),
     )
     return _summaries([person], viewer=viewer, purpose=purpose)[0]
 
@@ -413,7 +421,10 @@ def person_chronology(
     redact_protected_sources(items=items, agency_id=viewer.agency_id)
     agencies = sorted({i.source_agency for i in items}, key=lambda a: a.name)
     if audit:
-        details: dict[str, object] = {"item_ids": [str(i.pk) for i in items]}
+        details: dict[str, object] = {
+            "item_ids": [str(i.pk) for i in items],
+            **context_details(purpose),
+        }
         if person.pk in ctx.break_glass:
             details["break_glass_grant"] = str(ctx.break_glass[person.pk])
         ledger_record(
@@ -538,17 +549,19 @@ class WithheldSummary:
 def person_withheld_summary(
     *, viewer: Practitioner, person: Person, purpose: str
 ) -> list[WithheldSummary]:
-    """Items about the person withheld from the viewer's agency for this purpose, per agency."""
+    """Items about the person withheld from the viewer's agency, per agency: a withhold
+    binds every purpose the withholding agency did not expressly allow, so the panel says
+    so whatever the purpose (and whether or not the read names a work context)."""
     ctx = policy_context(viewer=viewer, purpose=purpose)
-    if not ctx.purpose_allowed:
+    if ctx.agency_id is None or not ctx.reads_own:
         return []
     rows = (
         ItemDecision.objects.filter(
             to_agency_id=ctx.agency_id,
-            purpose=purpose,
             outcome=Outcome.WITHHOLD,
             item__persons=person,
         )
+        .exclude(allowed_purposes__contains=f",{ctx.purpose},")
         .values_list("from_agency_id", "item_id", "withhold_reason")
         .distinct()
     )

@@ -24,7 +24,14 @@ from fullpicture.sharing.forms import (
     form_errors,
 )
 from fullpicture.sharing.models import AgreementStatus, Outcome
-from fullpicture.sharing.policy import Purpose, decide_for, may_break_glass, policy_context
+from fullpicture.sharing.policy import (
+    Purpose,
+    PurposeRefused,
+    decide_for,
+    may_break_glass,
+    policy_context,
+    read_purpose,
+)
 from fullpicture.sharing.selectors import (
     NotFound,
     access_person_by_id,
@@ -333,7 +340,9 @@ def decide_page(request: HttpRequest) -> HttpResponse:
         else:
             outcome = item_withhold(
                 why=WithholdReasonGiven(
-                    code=data.get("withhold_reason") or "", reason=data.get("reason") or ""
+                    code=data.get("withhold_reason") or "",
+                    reason=data.get("reason") or "",
+                    allowed_purposes=tuple(data.get("allowed_purposes") or ()),
                 ),
                 **kwargs,
             )
@@ -380,9 +389,13 @@ def request_new(request: HttpRequest) -> HttpResponse:
     if not viewer.role_codes & MASH_ROLES:
         raise Http404
     source = request.POST if request.method == "POST" else request.GET
-    purpose = source.get("purpose") or Purpose.SAFEGUARDING_ENQUIRY
-    if purpose not in Purpose.values:
-        raise Http404
+    try:
+        purpose = read_purpose(
+            purpose=source.get("purpose") or Purpose.SAFEGUARDING_ENQUIRY,
+            context=source.get("context"),
+        )
+    except PurposeRefused:
+        raise Http404 from None
     person_id = _int(source.get("person"))
     try:
         summary = access_person_by_id(viewer=viewer, person_id=person_id, purpose=purpose)
@@ -440,9 +453,15 @@ def break_glass_page(request: HttpRequest, person_id: int) -> HttpResponse:
     viewer = _viewer(request)
     if not may_break_glass(viewer=viewer):
         raise Http404
+    try:  # the person may be known through the work context the page was read in (?context=)
+        named = [
+            read_purpose(purpose=request.GET.get("purpose"), context=request.GET.get("context"))
+        ]
+    except PurposeRefused:
+        named = []
     known = any(
         persons_visible_to(viewer=viewer, purpose=p).filter(pk=person_id).exists()
-        for p in Purpose.values
+        for p in [*named, *Purpose.values]
     )
     if not known:
         raise Http404
@@ -551,19 +570,20 @@ def chronology_json(request: HttpRequest, person_id: int) -> JsonResponse:
     """A person's chronology as JSON. Flags a client sends (``break_glass``,
     ``consent_override``) are requests, not facts: only the policy point decides."""
     viewer = _viewer(request)
-    purpose = request.GET.get("purpose") or _default_purpose(viewer)
-    if purpose not in Purpose.values:
-        raise Http404
     try:
+        purpose = read_purpose(
+            purpose=request.GET.get("purpose"), context=request.GET.get("context")
+        )
         summary = access_person_by_id(viewer=viewer, person_id=person_id, purpose=purpose)
-    except NotFound:
+    except (PurposeRefused, NotFound):
         return JsonResponse({"detail": "Not found."}, status=404)
     chronology = person_chronology(viewer=viewer, person=summary.person, purpose=purpose)
     ctx = policy_context(viewer=viewer, purpose=purpose)
     return JsonResponse(
         {
             "person": summary.person.pk,
-            "purpose": purpose,
+            "purpose": str(purpose),
+            "context": ctx.work,
             "break_glass": summary.person.pk in ctx.break_glass,
             "items": [
                 {

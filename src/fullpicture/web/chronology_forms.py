@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.http import urlencode
 
 from fullpicture.sharing.chronology import ChronologyFilters, ChronologyView
+from fullpicture.sharing.contexts import context_of
 
 FILTER_FIELDS = ("agency", "category", "date_from", "date_to")
 
@@ -63,7 +64,9 @@ def filter_form(request: HttpRequest) -> ChronologyFilterForm:
 
 def _query(request: HttpRequest, purpose: str) -> str:
     """The purpose and the filters, to carry onto the print and PDF links."""
-    pairs: list[tuple[str, str]] = [("purpose", purpose)]
+    pairs: list[tuple[str, str]] = [("purpose", str(purpose))]
+    if context_of(purpose):
+        pairs.append(("context", context_of(purpose)))
     for name in FILTER_FIELDS:
         pairs.extend((name, value) for value in request.GET.getlist(name) if value)
     return urlencode(pairs)

@@ -14,7 +14,7 @@ from fullpicture.meetings.selectors import overdue_actions_for_owner, overdue_ac
 from fullpicture.partnerships.models import MASH_ROLES, Practitioner
 from fullpicture.partnerships.selectors import request_practitioner
 from fullpicture.sharing.chronology import chronology_for_person, households_of
-from fullpicture.sharing.policy import Purpose
+from fullpicture.sharing.policy import Purpose, PurposeRefused, read_purpose
 from fullpicture.sharing.selectors import (
     NotFound,
     PersonQuery,
@@ -40,10 +40,12 @@ def _default_purpose(viewer: Practitioner) -> str:
 
 
 def _purpose_from(request: HttpRequest, viewer: Practitioner) -> str:
-    purpose = request.GET.get("purpose") or _default_purpose(viewer)
-    if purpose not in Purpose.values:
-        raise Http404
-    return purpose
+    """The purpose a page reads for, carried by its work context (``?context=contact:12``);
+    without one, direct care (docs/decisions/0056). A refused one answers like a missing page."""
+    try:
+        return read_purpose(purpose=request.GET.get("purpose"), context=request.GET.get("context"))
+    except PurposeRefused:
+        raise Http404 from None
 
 
 class SignInView(auth_views.LoginView):
@@ -79,6 +81,10 @@ def person_search_page(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         raise Http404  # a malformed search answers exactly like a missing page
     data = form.cleaned_data
+    try:
+        purpose = read_purpose(purpose=data["purpose"], context=request.GET.get("context"))
+    except PurposeRefused:
+        raise Http404 from None
     query = PersonQuery(
         name=data.get("name") or "",
         date_of_birth=data.get("date_of_birth"),
@@ -86,12 +92,10 @@ def person_search_page(request: HttpRequest) -> HttpResponse:
     )
     context["form"] = form
     context["searched"] = True
-    context["purpose"] = data["purpose"]
+    context["purpose"] = purpose
     try:
         context["results"] = (
-            []
-            if query.is_empty
-            else person_search(viewer=viewer, purpose=data["purpose"], query=query)
+            [] if query.is_empty else person_search(viewer=viewer, purpose=purpose, query=query)
         )
     except SearchRefused as exc:
         context.update(searched=False, errors=[("#id_name", str(exc))], name_error=str(exc))

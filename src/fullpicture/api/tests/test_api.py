@@ -212,16 +212,12 @@ def test_the_whole_journey_through_the_api(client, world, tokens):
     status, body = call(client, "get", f"/contacts/{cid}", tokens["school"])
     assert body["status"] == "escalated"
 
-    status, found = call(
-        client, "get", "/persons?purpose=safeguarding_enquiry&name=Poppy", tokens["mash"]
-    )
+    in_contact = f"purpose=safeguarding_enquiry&context=contact:{cid}"
+    status, found = call(client, "get", f"/persons?{in_contact}&name=Poppy", tokens["mash"])
     assert status == 200
     assert [p["id"] for p in found] == [child.pk]
     status, items = call(
-        client,
-        "get",
-        f"/persons/{child.pk}/chronology?purpose=safeguarding_enquiry",
-        tokens["mash"],
+        client, "get", f"/persons/{child.pk}/chronology?{in_contact}", tokens["mash"]
     )
     assert status == 200
     summaries = {i["summary"] for i in items}

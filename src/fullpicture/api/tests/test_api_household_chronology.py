@@ -9,6 +9,7 @@ import pytest
 from fullpicture.api.services import api_token_create
 from fullpicture.audit.models import LedgerEvent
 from fullpicture.audit.services import Actor
+from fullpicture.sharing.contexts import context_of
 from fullpicture.sharing.tests.chronology_town import make_town
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,8 @@ def test_the_household_chronology_merges_one_event_and_hides_the_rest(client, to
     household = town["household"]
     status, entries = call(
         client,
-        f"/households/{household.pk}/chronology?purpose=safeguarding_enquiry",
+        f"/households/{household.pk}/chronology?purpose=safeguarding_enquiry"
+        f"&context={context_of(town['se'])}",
         tokens["mash"],
     )
     assert status == 200
@@ -101,3 +103,19 @@ def test_no_token_is_401(client, town):
         f"/api/v1/households/{town['household'].pk}/chronology?purpose=safeguarding_enquiry"
     )
     assert response.status_code == 401
+
+
+def test_the_purpose_word_alone_reads_only_the_own_agency_and_a_bad_context_is_422(
+    client, town, tokens
+):
+    """No work context: the MASH's token reads its own agency's items only (decision 0056);
+    a malformed or unknown context is a 422 naming the rule, nothing read."""
+    household = town["household"]
+    base = f"/households/{household.pk}/chronology?purpose=safeguarding_enquiry"
+    status, entries = call(client, base, tokens["mash"])
+    assert status == 200
+    assert {s["agency"] for e in entries for s in e["sources"]} <= {"CCSC"}
+    for bad in ("contact", "nonsense:1", "request:x", "request:0"):
+        status, body = call(client, f"{base}&context={bad}", tokens["mash"])
+        assert status == 422, bad
+        assert "context must name a piece of work" in json.dumps(body)

@@ -60,3 +60,38 @@ def test_loading_again_adds_nothing(loaded):
         InformationItem.objects.count(),
         Person.objects.count(),
     )
+
+
+def test_the_tour_mash_opens_lily_mae_from_the_nurserys_contact(loaded, client):
+    """README tour step 2: the MASH practitioner opens the nursery's contact from the queue
+    and follows Lily-Mae's name; the page reads in the contact's work context and shows
+    items from many agencies, where a bare search for her shows only their own agency's."""
+    import re
+
+    from fullpicture.frontdoor.models import Contact
+    from fullpicture.partnerships.models import Practitioner
+
+    mash = Practitioner.objects.get(username="mash.practitioner")
+    client.force_login(mash)
+    queue = client.get("/front-door/queue/").content.decode()
+    lily = SourceRecord.objects.get(
+        agency__code="RMP", given_name="Lily-Mae", date_of_birth="2024-05-18"
+    ).person_id
+    contact = (
+        Contact.objects.filter(referrer__username="nursery.manager", people__person_id=lily)
+        .order_by("pk")
+        .first()
+    )
+    assert contact is not None
+    assert f"/front-door/contacts/{contact.pk}/" in queue
+    page = client.get(f"/front-door/contacts/{contact.pk}/").content.decode()
+    link = f"/people/{lily}/?context=contact:{contact.pk}"
+    assert f'href="{link}"' in page
+    opened = client.get(link).content.decode()
+    agencies = re.search(r"(\d+) items? from (\d+) agenc", opened)
+    assert agencies is not None
+    assert int(agencies.group(2)) >= 5
+    bare = client.get(f"/people/{lily}/", {"purpose": "safeguarding_enquiry"})
+    assert bare.status_code in (200, 404)  # 404: her own agency holds nothing of her
+    shown = re.search(r"(\d+) items? from (\d+) agenc", bare.content.decode())
+    assert shown is None or int(shown.group(2)) <= 1

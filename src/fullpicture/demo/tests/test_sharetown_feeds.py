@@ -7,9 +7,11 @@ from django.urls import reverse
 
 from fullpicture.audit.triggers import drop_ledger_triggers
 from fullpicture.demo.services import sharetown_load
+from fullpicture.demo.tests.walsh import walsh_enquiry
 from fullpicture.partnerships.models import Practitioner
 from fullpicture.people.models import SourceRecord
 from fullpicture.sharing.models import FeedKind, FeedStatus, Involvement
+from fullpicture.sharing.templatetags.sharing_tags import read_query
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +42,10 @@ def test_the_walsh_family_has_involvements_from_the_agencies_working_with_them(l
 def test_lily_maes_page_opens_with_who_is_involved_and_what_each_feed_covers(loaded, client):
     lily = SourceRecord.objects.get(agency__code="RMP", source_id="GP98817").person
     assert lily is not None
-    client.force_login(Practitioner.objects.get(username="mash.practitioner"))
-    html = client.get(
-        reverse("web:person", args=[lily.pk]) + "?purpose=safeguarding_enquiry"
-    ).content.decode()
+    mash = Practitioner.objects.get(username="mash.practitioner")
+    client.force_login(mash)
+    read = read_query(walsh_enquiry(mash, lily))
+    html = client.get(reverse("web:person", args=[lily.pk]) + f"?{read}").content.decode()
     assert html.index("Who else is involved") < html.index("What each agency holds")
     assert "Nadia Okafor" in html  # her social worker
     assert "Grace Adeyemi" in html  # her health visitor

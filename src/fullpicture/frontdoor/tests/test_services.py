@@ -20,6 +20,7 @@ from fullpicture.frontdoor.models import (
 from fullpicture.frontdoor.services import FeedbackParts, FrontDoorRefused, PersonEntry
 from fullpicture.frontdoor.tests.factories import contact_input
 from fullpicture.people.models import SourceRecord
+from fullpicture.sharing.contexts import purpose_in
 from fullpicture.sharing.selectors import items_visible_to
 
 # A Monday morning in term time (no bank holiday), London time.
@@ -55,8 +56,12 @@ def test_contact_matches_people_and_stores_an_item(world):
     # decision due one working day after receipt: Tuesday 10:00
     assert contact.decision_due_at == dt.datetime(2026, 3, 3, 10, 0, tzinfo=dt.UTC)
     # the concern is an item of the school's, shared with the MASH by decision
-    seen = items_visible_to(viewer=world.mash_worker, purpose="safeguarding_enquiry")
+    # (read in the contact's work context: the MASH holding it, the persons it names)
+    in_contact = purpose_in("safeguarding_enquiry", f"contact:{contact.pk}")
+    seen = items_visible_to(viewer=world.mash_worker, purpose=in_contact)
     assert seen.filter(pk=contact.item_id or 0).exists()
+    bare = items_visible_to(viewer=world.mash_worker, purpose="safeguarding_enquiry")
+    assert not bare.filter(pk=contact.item_id or 0).exists()
     # a second contact about the same child: matched, and a re-referral
     again = services.contact_create(user=world.teacher, data=contact_input())
     assert again.matches[0].match == Match.MATCHED

@@ -162,3 +162,28 @@ def test_paginated(client, world):
     second = client.get(URL, {"person": world["child"].pk, "page": 2}).content.decode()
     assert second.count('<tr class="govuk-table__row">') == 1 + 5
     assert f"person={world['child'].pk}&amp;page=1" in second
+
+
+def test_each_read_shows_the_work_context_it_named(client, world):
+    """A MASH read through an information request is listed with its context; a read
+    with none says so (docs/decisions/0056)."""
+    from fullpicture.sharing.models import InformationRequest
+    from fullpicture.sharing.templatetags.sharing_tags import read_query
+    from fullpicture.sharing.tests.factories import AgreementFactory, work_context_for
+
+    csc = world["manager"].agency
+    AgreementFactory(parties=[world["school"], csc], purposes=["safeguarding_enquiry"])
+    mash = PractitionerFactory(username="m.worker", agency=csc, roles=["mash_practitioner"])
+    read = work_context_for(viewer=mash, person=world["child"])
+    reader = Client()
+    reader.force_login(mash)
+    url = reverse("web:person", args=[world["child"].pk])
+    opened = reader.get(f"{url}?{read_query(read)}")
+    assert opened.status_code == 200
+    assert "Absent again" in opened.content.decode()
+    _look(world)
+    request = InformationRequest.objects.get()
+    client.force_login(world["manager"])
+    body = client.get(URL).content.decode()
+    assert f'data-context="request:{request.pk}">in Information request {request.pk}' in body
+    assert 'data-context="">no work context' in body

@@ -72,6 +72,14 @@ def test_a_manager_decides_a_possible_match_and_a_second_decision_is_refused(
     assert page.locator("#waterfall tbody tr").count() >= 6
     assert_accessible(page)
 
+    # while the pair waits for review, the reviewer may open the person's records
+    case_url = page.url
+    page.goto(f"{live_server.url}/linkage/persons/{x.pk}/")
+    page.get_by_role("heading", name=f"Person {x.pk}: records and links").wait_for()
+    assert_accessible(page)
+    page.goto(case_url)
+    page.get_by_role("heading", name="Review a possible match").wait_for()
+
     # a second reviewer opens the same case in another window
     other = browser.new_context()
     try:
@@ -104,9 +112,10 @@ def test_a_manager_decides_a_possible_match_and_a_second_decision_is_refused(
     assert RecordLink.objects.get(record_id=r.pk).outcome == Outcome.NEW_PERSON
     assert NotSamePerson.objects.count() == 1
 
-    page.goto(f"{live_server.url}/linkage/persons/{x.pk}/")
-    page.get_by_role("heading", name=f"Person {x.pk}: records and links").wait_for()
-    assert_accessible(page)
+    # decided: nothing about the person waits for review, so no standing access remains
+    response = page.goto(f"{live_server.url}/linkage/persons/{x.pk}/")
+    assert response is not None
+    assert response.status == 404
     page.goto(f"{live_server.url}/linkage/quality/")
     page.get_by_role("heading", name="Match quality by agency").wait_for()
     assert_accessible(page)

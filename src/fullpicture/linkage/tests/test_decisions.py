@@ -16,6 +16,7 @@ from fullpicture.audit.selectors import ledger_verify
 from fullpicture.audit.services import Actor
 from fullpicture.linkage.models import LinkHistory, Method, NotSamePerson, Outcome, RecordLink
 from fullpicture.linkage.selectors import (
+    NotFound,
     access_person_records,
     access_review_case,
     link_state_version,
@@ -204,6 +205,10 @@ def test_split_and_merge_move_records_and_are_recorded(case, relinked):
         )
 
     keep = access_person_records(partnership_id=p, person_id=x.pk)
+    with pytest.raises(NotFound):  # nothing about the new person waits for review
+        access_person_records(partnership_id=p, person_id=new_person)
+    r2 = SourceRecordFactory(agency=case["b1"].agency, given_name="Amelia", family_name="Browne")
+    RecordLinkFactory(record=r2, review=True, review_with=case["b1"])
     other = access_person_records(partnership_id=p, person_id=new_person)
     persons_merge(
         keep_id=x.pk,

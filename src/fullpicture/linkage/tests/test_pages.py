@@ -164,6 +164,15 @@ def test_split_undo_and_merge_through_the_person_page(client, world):
     b1.refresh_from_db()
     assert b1.person_id != x.pk
     other = b1.person_id
+    # the new person waits for no review: the merge page will not open their records
+    refused = client.get(f"/linkage/persons/{x.pk}/merge/", {"other": str(other)})
+    assert "P-1" not in refused.content.decode()
+    assert "Enter the id of another person in your partnership" in refused.content.decode()
+    # a new police record in review beside the split-off record puts them in review
+    r2 = SourceRecordFactory(
+        agency=b1.agency, given_name="Amelia", family_name="Browne", source_id="P-3"
+    )
+    RecordLinkFactory(record=r2, review=True, review_with=b1)
     compare = client.get(f"/linkage/persons/{x.pk}/merge/", {"other": str(other)})
     assert "P-1" in compare.content.decode()
     client.post(
@@ -222,3 +231,22 @@ def test_the_person_page_lists_addresses_across_sources_oldest_first(client, wor
     history = history[: history.index("</table>")]
     assert history.index("3 Old Road") < history.index("12 Acacia Avenue")
     assert "Police-only address" not in body
+
+
+def test_no_standing_access_to_persons_not_waiting_for_review(client, world):
+    """A reviewer (MASH manager or administrator) opens only the records of persons with a
+    record in a pair waiting for their partnership's review: anyone else is the same 404."""
+    gp = world["a1"].agency
+    y = PersonFactory()
+    SourceRecordFactory(agency=gp, person=y, given_name="Yusuf", source_id="G-9")
+    admin = PractitionerFactory(agency=gp, roles=["administrator"])
+    for reviewer in (world["manager"], admin):
+        client.force_login(reviewer)
+        assert client.get(f"/linkage/persons/{world['x'].pk}/").status_code == 200
+        page = client.get(f"/linkage/persons/{y.pk}/")
+        assert page.status_code == 404
+        assert "Yusuf" not in page.content.decode()
+        merge = client.get(f"/linkage/persons/{world['x'].pk}/merge/", {"other": str(y.pk)})
+        assert "Yusuf" not in merge.content.decode()
+        assert client.get(f"/linkage/persons/{y.pk}/merge/").status_code == 404
+    assert not LedgerEvent.objects.filter(object_type="person_records", object_id=str(y.pk))

@@ -73,3 +73,30 @@ def test_overdue_actions_show_on_the_owners_home_page_and_the_childs_page(world)
     )
     assert "Overdue actions from meetings about this family" in person
     assert "Send the incident log" in person
+
+
+def test_reading_for_a_meeting_needs_the_meeting_and_covers_only_its_agenda(world):
+    """The teacher reads the police's tabled item only in the meeting's work context (from the
+    link on the meeting page), about the child on the agenda; the purpose word alone, a
+    meeting their agency is not invited to, or a child not on the agenda gives nothing more
+    than the school's own (docs/decisions/0056)."""
+    from fullpicture.audit.models import LedgerEvent
+
+    meeting, _ = _held(world)
+    teacher = _client(world.teacher)
+    detail = teacher.get(f"/meetings/{meeting.pk}/").content.decode()
+    link = f"/people/{world.child.pk}/?context=meeting:{meeting.pk}"
+    assert f'href="{link}"' in detail
+    opened = teacher.get(link).content.decode()
+    assert "Police called to a domestic incident" in opened
+    assert "Police intelligence about a visitor" not in opened  # withheld at the meeting
+    view = LedgerEvent.objects.filter(object_type="person_chronology").latest("seq")
+    assert view.details["context"] == f"meeting:{meeting.pk}"
+    bare = teacher.get(f"/people/{world.child.pk}/", {"purpose": "multi_agency_meeting"})
+    assert "Police called to a domestic incident" not in bare.content.decode()
+    # the other child is not on the agenda: known to the police only, so the same 404
+    other = teacher.get(f"/people/{world.other_child.pk}/?context=meeting:{meeting.pk}")
+    assert other.status_code == 404
+    # an agency not invited cannot borrow the meeting
+    outsider = PractitionerFactory(agency=world.mash.__class__.objects.create(code="TX", name="X"))
+    assert _client(outsider).get(link).status_code == 404

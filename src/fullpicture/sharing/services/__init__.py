@@ -7,6 +7,7 @@
 - ``break_glass``: access for immediate risk
 - ``notifications``: what a practitioner reads
 - ``review_grants``: a learning review's access
+- ``episodes``: early-help episodes, with consent on record (a work context)
 - ``retention``: disposing of items
 
 The item feed lives in ``sharing.feeds``. Every name stays importable from here.
@@ -55,6 +56,7 @@ from fullpicture.sharing.services.decisions import (
     item_share,
     item_withhold,
 )
+from fullpicture.sharing.services.episodes import early_help_episode_start
 from fullpicture.sharing.services.items import (
     item_ids_for_sources,
     item_protect,
@@ -120,6 +122,7 @@ __all__ = [
     "break_glass_end",
     "break_glass_review",
     "break_glass_start",
+    "early_help_episode_start",
     "ig_leads_for",
     "information_request_answer",
     "information_request_create",

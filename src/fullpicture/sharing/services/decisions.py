@@ -100,6 +100,9 @@ class ShareReason:
 class WithholdReasonGiven:
     code: str
     reason: str
+    # A withhold binds every purpose but these, which the withholding agency expressly
+    # allows (docs/decisions/0057-withholds-across-purposes.md).
+    allowed_purposes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -265,6 +268,11 @@ def _decide(
                         "agreement_id": str(agreement.pk) if agreement else "",
                         "paragraph18_reason": decision.paragraph18_reason,
                         "request_id": str(request.pk) if request else "",
+                        **(
+                            {"allowed_purposes": decision.allowed_purpose_list}
+                            if decision.allowed_purposes
+                            else {}
+                        ),
                         **ledger_details,
                     },
                 )
@@ -401,6 +409,7 @@ def item_share(
                 "risk_of_not_sharing": why.risk_of_not_sharing.strip(),
                 "risk_judgement": why.risk_judgement,
                 "reason": why.reason.strip(),
+                "allowed_purposes": "",
             }
     if errors:
         raise SharingRefused(*errors)
@@ -445,6 +454,10 @@ def item_withhold(
         errors.append("Choose why you are withholding from the list.")
     if not why.reason.strip():
         errors.append("Explain why you are withholding.")
+    if any(p not in Purpose.values for p in why.allowed_purposes):
+        errors.append("Choose the purposes the withhold allows from the list.")
+    elif purpose in why.allowed_purposes:
+        errors.append("A withhold cannot allow the purpose it withholds for.")
     if errors:
         raise SharingRefused(*errors)
     items = _own_items(user=user, item_ids=item_ids)
@@ -460,6 +473,7 @@ def item_withhold(
             "risk_of_not_sharing": "",
             "risk_judgement": "",
             "reason": why.reason.strip(),
+            "allowed_purposes": ItemDecision.allowed_purposes_text(set(why.allowed_purposes)),
         }
         for item in items
         for agency in agencies

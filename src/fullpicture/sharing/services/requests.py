@@ -68,7 +68,7 @@ def information_request_create(
         request = InformationRequest.objects.create(
             person=person,
             include_household=include_household,
-            purpose=purpose,
+            purpose=str(purpose),  # the code; a work context it was read in is not stored
             question=question.strip(),
             requested_by=user,
             from_agency_id=agency_id,

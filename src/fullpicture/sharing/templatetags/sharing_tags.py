@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import template
 
 from fullpicture.partnerships.models import MASH_ROLES, Practitioner
+from fullpicture.sharing.contexts import context_of
 from fullpicture.sharing.policy import may_break_glass
 from fullpicture.sharing.selectors import (
     break_glass_active,
@@ -15,6 +17,21 @@ from fullpicture.sharing.selectors import (
 )
 
 register = template.Library()
+
+
+@register.filter
+def read_query(purpose: str) -> str:
+    """``purpose=...&context=...`` for a link that reads in the same work context."""
+    pairs = [("purpose", str(purpose))]
+    if context_of(purpose):
+        pairs.append(("context", context_of(purpose)))
+    return urlencode(pairs)
+
+
+@register.filter
+def context_ref(purpose: str) -> str:
+    """The work context a purpose is read in (``kind:id``), or ``""``."""
+    return context_of(purpose)
 
 
 def _user(context: template.Context) -> Practitioner | None:

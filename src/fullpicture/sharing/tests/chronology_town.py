@@ -25,6 +25,7 @@ from fullpicture.sharing.tests.factories import (
     AgreementFactory,
     InformationItemFactory,
     ItemDecisionFactory,
+    work_context_for,
 )
 from fullpicture.vocabulary.models import ConcernCategory
 
@@ -105,6 +106,8 @@ def make_town() -> dict[str, Any]:
         roles=["mash_manager"],
     )
     return {
+        # the MASH reads the family in an information request it sent (a work context)
+        "se": work_context_for(viewer=mash, person=child),
         "csc": csc,
         "police": police,
         "health": health,

@@ -6,6 +6,7 @@ from factory.django import DjangoModelFactory
 
 from fullpicture.partnerships.tests.factories import AgencyFactory, PractitionerFactory
 from fullpicture.people.tests.factories import PersonFactory
+from fullpicture.sharing.contexts import purpose_in
 from fullpicture.sharing.models import (
     Agreement,
     AgreementParty,
@@ -13,7 +14,9 @@ from fullpicture.sharing.models import (
     Article6,
     Article9,
     BreakGlassGrant,
+    EarlyHelpEpisode,
     InformationItem,
+    InformationRequest,
     ItemDecision,
     Outcome,
     Schedule1,
@@ -117,3 +120,30 @@ class BreakGlassGrantFactory(DjangoModelFactory):
     reason = "Immediate risk"
     started_at = factory.LazyFunction(timezone.now)
     expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(hours=24))
+
+
+def work_context_for(*, viewer, person, purpose="safeguarding_enquiry", household=True) -> str:
+    """``purpose`` read in a real work context the viewer's agency is part of: an
+    information request it sent about the person (and, by default, their household), or
+    for early help an episode it leads with consent on record (docs/decisions/0056)."""
+    now = timezone.now()
+    if purpose == "early_help":
+        episode = EarlyHelpEpisode.objects.create(
+            person=person,
+            lead_agency=viewer.agency,
+            consent_given=True,
+            consent_recorded_at=now,
+            started_on=timezone.localdate() - dt.timedelta(days=30),
+        )
+        return purpose_in(purpose, f"episode:{episode.pk}")
+    request = InformationRequest.objects.create(
+        person=person,
+        include_household=household,
+        purpose=purpose,
+        question="",
+        requested_by=viewer,
+        from_agency=viewer.agency,
+        requested_at=now,
+        due_at=now + dt.timedelta(days=1),
+    )
+    return purpose_in(purpose, f"request:{request.pk}")

@@ -8,6 +8,8 @@ import pytest
 from fullpicture.audit.services import Actor
 from fullpicture.sharing.feeds import involvements_import, items_import
 from fullpicture.sharing.models import Challenge
+from fullpicture.sharing.templatetags.sharing_tags import read_query
+from fullpicture.sharing.tests.factories import work_context_for
 from fullpicture.sharing.tests.feeds_town import involvement_row, item_row, make_town
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,7 +30,8 @@ def test_involvements_then_a_challenge_and_its_answer(live_server, page, assert_
     involvements_import(
         agency=town.police, rows=[(2, involvement_row())], file="pi.csv", actor=ACTOR
     )
-    person_url = f"{live_server.url}/people/{town.child.pk}/?purpose=safeguarding_enquiry"
+    read = work_context_for(viewer=town.mash_worker, person=town.child)
+    person_url = f"{live_server.url}/people/{town.child.pk}/?{read_query(read)}"
 
     sign_in(page, live_server, "f.mash")
     page.goto(person_url)

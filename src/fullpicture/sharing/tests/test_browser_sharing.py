@@ -4,14 +4,20 @@ and sees the banner; the IG lead reviews it. axe-core is clean on every page vis
 
 import pytest
 
+from fullpicture.partnerships.models import Practitioner
 from fullpicture.partnerships.tests.factories import (
     AgencyFactory,
     PartnershipFactory,
     PractitionerFactory,
 )
 from fullpicture.people.tests.factories import SourceRecordFactory
+from fullpicture.sharing.contexts import context_of
 from fullpicture.sharing.models import BreakGlassGrant, ItemDecision
-from fullpicture.sharing.tests.factories import AgreementFactory, InformationItemFactory
+from fullpicture.sharing.tests.factories import (
+    AgreementFactory,
+    InformationItemFactory,
+    work_context_for,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
@@ -86,9 +92,15 @@ def test_share_withhold_and_break_glass(live_server, page, assert_accessible):
     page.get_by_role("heading", name="Withheld").wait_for()
     assert_accessible(page)
 
-    # the MASH sees the shared item and that one item was withheld, and why
+    # the MASH opens the child from its information request (the work context the read
+    # rests on): the shared item, and that one item was withheld, and why
+    mash = Practitioner.objects.get(username="b.mash")
+    read = work_context_for(viewer=mash, person=child)
     _sign_in(page, base, "b.mash")
-    page.goto(person_url)
+    page.goto(f"{base}/sharing/requests/{context_of(read).removeprefix('request:')}/")
+    page.get_by_role("link", name="chronology").click()
+    page.get_by_role("heading", name="Sharing").wait_for()
+    assert f"context={context_of(read)}" in page.url
     body = page.locator("main").inner_text()
     assert "Domestic call-out" in body
     assert "Live investigation" not in body

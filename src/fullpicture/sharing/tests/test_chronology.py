@@ -36,9 +36,9 @@ def _summaries(view):
 def _household(town, viewer=None, **kw):
     viewer = viewer or town["mash"]
     opened = access_household_by_id(
-        viewer=viewer, household_id=town["household"].pk, purpose=SE, audit=False
+        viewer=viewer, household_id=town["household"].pk, purpose=town["se"], audit=False
     )
-    return chronology_for_household(viewer=viewer, household=opened, purpose=SE, **kw)
+    return chronology_for_household(viewer=viewer, household=opened, purpose=town["se"], **kw)
 
 
 def test_one_event_from_three_agencies_is_one_entry_with_three_sources(town):
@@ -100,7 +100,9 @@ def test_different_categories_persons_and_days_stay_apart(town):
 
 
 def test_person_chronology_is_the_persons_items_only(town):
-    view = chronology_for_person(viewer=town["mash"], person=town["child"], purpose=SE, audit=False)
+    view = chronology_for_person(
+        viewer=town["mash"], person=town["child"], purpose=town["se"], audit=False
+    )
     assert _summaries(view) == [
         ["Police called to a domestic incident", "Ivy told her teacher about a fight at home"],
         ["Officer returned to check on the family"],
@@ -108,7 +110,9 @@ def test_person_chronology_is_the_persons_items_only(town):
         ["Second call-out to the address"],
     ]
     # the existing selector sees exactly the same items
-    plain = person_chronology(viewer=town["mash"], person=town["child"], purpose=SE, audit=False)
+    plain = person_chronology(
+        viewer=town["mash"], person=town["child"], purpose=town["se"], audit=False
+    )
     assert sorted(view.item_ids) == sorted(i.pk for i in plain.items)
 
 
@@ -150,7 +154,7 @@ def test_household_access_denied_and_missing_alike_and_audited(town):
             viewer=town["outsider"], household_id=town["household"].pk, purpose=SE
         )
     with pytest.raises(NotFound):
-        access_household_by_id(viewer=town["mash"], household_id=999_999, purpose=SE)
+        access_household_by_id(viewer=town["mash"], household_id=999_999, purpose=town["se"])
     # Nothing read; each refusal is a "denied" event (ids only), the missing one too.
     assert not LedgerEvent.objects.filter(object_type="household", action="view").exists()
     refused = LedgerEvent.objects.filter(object_type="household", action="denied")
@@ -159,9 +163,9 @@ def test_household_access_denied_and_missing_alike_and_audited(town):
         ("999999", "missing"),
     ]
     opened = access_household_by_id(
-        viewer=town["mash"], household_id=town["household"].pk, purpose=SE
+        viewer=town["mash"], household_id=town["household"].pk, purpose=town["se"]
     )
-    view = chronology_for_household(viewer=town["mash"], household=opened, purpose=SE)
+    view = chronology_for_household(viewer=town["mash"], household=opened, purpose=town["se"])
     event = LedgerEvent.objects.get(action="view", object_type="household")
     assert event.object_id == str(town["household"].pk)
     assert event.purpose == SE
@@ -173,7 +177,7 @@ def test_export_is_audited_with_ids_only(town):
     chronology_for_person(
         viewer=town["mash"],
         person=town["child"],
-        purpose=SE,
+        purpose=town["se"],
         filters=ChronologyFilters(category_slug="domestic_abuse"),
         export_format="pdf",
     )

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from fullpicture.audit.models import LedgerEvent
 from fullpicture.audit.services import Actor
+from fullpicture.sharing.contexts import context_of
 from fullpicture.sharing.feeds import (
     Coverage,
     feed_status_record,
@@ -18,6 +19,8 @@ from fullpicture.sharing.feeds import (
 )
 from fullpicture.sharing.models import Challenge, FeedKind, Notification
 from fullpicture.sharing.selectors import items_visible_to
+from fullpicture.sharing.templatetags.sharing_tags import read_query
+from fullpicture.sharing.tests.factories import work_context_for
 from fullpicture.sharing.tests.feeds_town import involvement_row, item_row, make_town
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +44,15 @@ def town():
     return town
 
 
+def in_enquiry(viewer, person) -> str:
+    """``?purpose=...&context=request:N``: an enquiry of the viewer's agency about the person."""
+    return read_query(work_context_for(viewer=viewer, person=person))
+
+
 def page(client, viewer, person, purpose=PURPOSE) -> str:
     client.force_login(viewer)
-    response = client.get(reverse("web:person", args=[person.pk]) + f"?purpose={purpose}")
+    query = in_enquiry(viewer, person) if purpose == PURPOSE else f"purpose={purpose}"
+    response = client.get(reverse("web:person", args=[person.pk]) + f"?{query}")
     assert response.status_code == 200
     return response.content.decode()
 
@@ -100,6 +109,7 @@ def test_a_challenge_goes_to_the_owning_agency_and_its_answer_comes_back(client,
         {
             "person": town.child.pk,
             "purpose": PURPOSE,
+            "context": context_of(work_context_for(viewer=town.mash_worker, person=town.child)),
             "about": "item",
             "object": item.pk,
             "reason": "The date is a week out: it happened on 22 February.",
@@ -141,7 +151,14 @@ def test_a_challenge_goes_to_the_owning_agency_and_its_answer_comes_back(client,
 def test_a_challenge_needs_a_reason_and_only_the_owning_agency_answers(client, town):
     item = items_visible_to(viewer=town.officer, purpose=PURPOSE).get(source_id="INC-1")
     client.force_login(town.mash_worker)
-    form = {"person": town.child.pk, "purpose": PURPOSE, "about": "item", "object": item.pk}
+    enquiry = context_of(work_context_for(viewer=town.mash_worker, person=town.child))
+    form = {
+        "person": town.child.pk,
+        "purpose": PURPOSE,
+        "context": enquiry,
+        "about": "item",
+        "object": item.pk,
+    }
     response = client.post(reverse("sharing:challenge_new"), {**form, "reason": " "})
     assert response.status_code == 400
     assert "Say what is wrong with it." in response.content.decode()
@@ -174,7 +191,8 @@ def test_a_viewer_cannot_challenge_what_they_may_not_see(client, town):
 def test_removed_takes_the_item_out_and_a_record_challenge_is_answered(client, town):
     item = items_visible_to(viewer=town.officer, purpose=PURPOSE).get(source_id="INC-1")
     client.force_login(town.mash_worker)
-    base = {"person": town.child.pk, "purpose": PURPOSE}
+    enquiry = work_context_for(viewer=town.mash_worker, person=town.child)
+    base = {"person": town.child.pk, "purpose": PURPOSE, "context": context_of(enquiry)}
     client.post(
         reverse("sharing:challenge_new"),
         {**base, "about": "item", "object": item.pk, "reason": "Not this child."},
@@ -209,7 +227,8 @@ def test_the_family_page_opens_with_each_members_involvements(client, town):
     household.members.set([town.child, town.mother])
     client.force_login(town.mash_worker)
     html = client.get(
-        reverse("web:household", args=[household.pk]) + f"?purpose={PURPOSE}"
+        reverse("web:household", args=[household.pk])
+        + f"?{in_enquiry(town.mash_worker, town.child)}"
     ).content.decode()
     assert html.index("Who else is involved") < html.index("Chronology")
     assert "PC Dana Fictional" in html

@@ -18,6 +18,7 @@ from fullpicture.partnerships.tests.factories import (
 )
 from fullpicture.people.models import Household
 from fullpicture.people.tests.factories import PersonFactory, SourceRecordFactory
+from fullpicture.sharing.contexts import context_of
 from fullpicture.sharing.models import (
     Agreement,
     AgreementStatus,
@@ -25,10 +26,12 @@ from fullpicture.sharing.models import (
     InformationRequest,
     ItemDecision,
 )
+from fullpicture.sharing.templatetags.sharing_tags import read_query
 from fullpicture.sharing.tests.factories import (
     AgreementFactory,
     BreakGlassGrantFactory,
     InformationItemFactory,
+    work_context_for,
 )
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +71,12 @@ def town():
     }
 
 
+def _in_enquiry(viewer, person, purpose=SE) -> str:
+    """The person page read in an enquiry the viewer's agency sent about the person."""
+    read = work_context_for(viewer=viewer, person=person, purpose=purpose)
+    return reverse("web:person", args=[person.pk]) + f"?{read_query(read)}"
+
+
 def test_the_person_page_offers_sharing_of_own_items(client, town):
     client.force_login(town["officer"])
     body = client.get(reverse("web:person", args=[town["child"].pk])).content.decode()
@@ -104,7 +113,7 @@ def test_share_through_the_page_then_the_mash_sees_it(client, town):
     assert done.status_code == 200
     assert "Shared" in done.content.decode()
     client.force_login(town["mash"])
-    body = client.get(reverse("web:person", args=[town["child"].pk])).content.decode()
+    body = client.get(_in_enquiry(town["mash"], town["child"])).content.decode()
     assert "Police call-out" in body
 
 
@@ -403,3 +412,136 @@ def test_json_denied_and_missing_answer_alike(client, town):
     assert re.sub(r"\d+", "", denied.content.decode()) == re.sub(
         r"\d+", "", missing.content.decode()
     )
+
+
+# --- a purpose is a relationship; a withhold binds across purposes (docs/decisions/0056-0057)
+
+
+def _withhold_standard(client, town, **extra):
+    client.force_login(town["officer"])
+    response = client.post(
+        reverse("sharing:decide"),
+        {
+            "item": town["standard"].pk,
+            "action": "withhold",
+            "agencies": [town["csc"].pk],
+            "purpose": SE,
+            "withhold_reason": "prejudice_investigation",
+            "reason": "Live investigation",
+            **extra,
+        },
+    )
+    assert response.status_code == 200
+    assert ItemDecision.objects.get().outcome == "withhold"
+
+
+def test_a_withhold_is_not_undone_by_switching_the_purpose(client, town):
+    """Withheld from the MASH for a safeguarding enquiry: a strategy discussion (which the
+    agreement also covers) does not read around it, on the page or through the JSON API,
+    and the withheld panel says so whatever the purpose."""
+    Agreement.objects.update(purposes=[SE, "strategy_discussion"])
+    _withhold_standard(client, town)
+    client.force_login(town["mash"])
+    for purpose in (SE, "strategy_discussion"):
+        read = work_context_for(viewer=town["mash"], person=town["child"], purpose=purpose)
+        url = reverse("web:person", args=[town["child"].pk])
+        body = client.get(f"{url}?{read_query(read)}").content.decode()
+        assert "Stop check" not in body, purpose
+        assert "Testtown Police withheld 1 item: Would prejudice an investigation" in body
+        as_json = _chronology(
+            client,
+            town["child"],
+            purpose=purpose,
+            context=context_of(read),
+        ).json()
+        assert town["standard"].pk not in [i["id"] for i in as_json["items"]], purpose
+        assert as_json["context"] == context_of(read)
+    # the old way in, a bare purpose word, reads the MASH's own agency only
+    bare = _chronology(client, town["child"], purpose="strategy_discussion").json()
+    assert bare["items"] == []
+
+
+def test_a_withhold_that_expressly_allows_a_purpose_lets_that_purpose_through(client, town):
+    Agreement.objects.update(purposes=[SE, "strategy_discussion"])
+    _withhold_standard(client, town, allowed_purposes=["strategy_discussion"])
+    client.force_login(town["mash"])
+    body = client.get(_in_enquiry(town["mash"], town["child"])).content.decode()
+    assert "Stop check" not in body
+    assert "withheld 1 item" in body
+    allowed = client.get(
+        _in_enquiry(town["mash"], town["child"], purpose="strategy_discussion")
+    ).content.decode()
+    assert "Stop check" in allowed
+    assert "withheld 1 item" not in allowed
+
+
+def test_reading_for_a_meeting_with_no_meeting_is_refused_like_a_missing_person(client, town):
+    """An agency practitioner (police here) names "multi-agency meeting" with no meeting:
+    nothing beyond their own agency, and a person only others hold answers like a missing one."""
+    Agreement.objects.update(purposes=["multi_agency_meeting"])
+    known_to_csc = PersonFactory()
+    SourceRecordFactory(agency=town["csc"], person=known_to_csc, given_name="Kit")
+    InformationItemFactory(source_agency=town["csc"], persons=[known_to_csc], summary="CSC note")
+    client.force_login(town["officer"])
+    url = reverse("web:person", args=[known_to_csc.pk])
+    refused = client.get(url, {"purpose": "multi_agency_meeting"})
+    missing = client.get(reverse("web:person", args=[999_999]), {"purpose": "multi_agency_meeting"})
+    assert refused.status_code == missing.status_code == 404
+    main = [r.content.decode().split("<main")[1].split("</main>")[0] for r in (refused, missing)]
+    assert main[0] == main[1]
+    as_json = _chronology(client, known_to_csc, purpose="multi_agency_meeting")
+    assert as_json.status_code == 404
+    # a context that names no real piece of work is refused the same way
+    made_up = client.get(url, {"context": "meeting:424242"})
+    assert made_up.status_code == 404
+    assert client.get(url, {"context": "nonsense"}).status_code == 404
+
+
+def test_the_ig_lead_has_no_standing_access_for_audit(client, town):
+    """``?purpose=audit`` with no approved review grant reads nothing beyond the IG lead's
+    own agency; with an active grant covering the person it reads what the agreements allow."""
+    from fullpicture.sharing.models import ReviewGrant
+
+    Agreement.objects.update(purposes=["audit"])
+    known_to_police = PersonFactory()
+    SourceRecordFactory(agency=town["police"], person=known_to_police, given_name="Lee")
+    InformationItemFactory(source_agency=town["police"], persons=[known_to_police], summary="Lee")
+    client.force_login(town["ig"])
+    url = reverse("web:person", args=[known_to_police.pk])
+    assert client.get(url, {"purpose": "audit"}).status_code == 404
+    assert _chronology(client, known_to_police, purpose="audit").status_code == 404
+    now = timezone.now()
+    grant = ReviewGrant.objects.create(
+        period_from=dt.date(2020, 1, 1),
+        period_to=timezone.localdate(),
+        approved_by=town["ig"],
+        granted_to="system:learning-review",
+        review_ref="learning_review:1",
+        legal_basis="test",
+        created_at=now - dt.timedelta(hours=1),
+        expires_at=now + dt.timedelta(days=1),
+    )
+    other = PersonFactory()
+    SourceRecordFactory(agency=town["police"], person=other, given_name="Other")
+    assert client.get(url, {"context": f"review-grant:{grant.pk}"}).status_code == 404
+    grant.persons.add(known_to_police.pk)
+    opened = client.get(url, {"context": f"review-grant:{grant.pk}"})
+    assert opened.status_code == 200
+    assert "Lee" in opened.content.decode()
+    other_url = reverse("web:person", args=[other.pk])
+    assert client.get(other_url, {"context": f"review-grant:{grant.pk}"}).status_code == 404
+    # subject access is answered through the export only, never read on a page
+    assert client.get(url, {"purpose": "subject_access"}).status_code == 404
+
+
+def test_the_ledger_records_the_context_of_each_read(client, town):
+    client.force_login(town["mash"])
+    url = _in_enquiry(town["mash"], town["child"])
+    request = InformationRequest.objects.get()
+    assert client.get(url).status_code == 200
+    person = LedgerEvent.objects.get(action="view", object_type="person")
+    chronology = LedgerEvent.objects.get(action="view", object_type="person_chronology")
+    assert person.details["context"] == chronology.details["context"] == f"request:{request.pk}"
+    assert person.purpose == SE
+    # links on the page keep the context
+    assert f"context=request%3A{request.pk}" in client.get(url).content.decode()

@@ -14,7 +14,11 @@ from fullpicture.people.tests.factories import PersonFactory
 from fullpicture.sharing.models import InformationItem
 from fullpicture.sharing.policy import Purpose, decide
 from fullpicture.sharing.selectors import NotFound, access_person_by_id, items_visible_to
-from fullpicture.sharing.tests.factories import AgreementFactory, InformationItemFactory
+from fullpicture.sharing.tests.factories import (
+    AgreementFactory,
+    InformationItemFactory,
+    work_context_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +66,10 @@ def test_mash_sees_the_agreement_parties_only_for_its_purposes(world):
         purposes=["safeguarding_enquiry"],
     )
     mash = PractitionerFactory(agency=world["csc"], roles=["mash_practitioner"])
-    assert _visible(mash, Purpose.SAFEGUARDING_ENQUIRY) == {"SCH", "POL", "CSC"}
+    enquiry = work_context_for(viewer=mash, person=world["child"])
+    assert _visible(mash, enquiry) == {"SCH", "POL", "CSC"}
+    # the word alone, with no piece of work behind it, unlocks nothing
+    assert _visible(mash, Purpose.SAFEGUARDING_ENQUIRY) == {"CSC"}
     assert _visible(mash, Purpose.EARLY_HELP) == {"CSC"}
 
 

@@ -46,7 +46,11 @@ from fullpicture.sharing.services import (
     item_withhold,
     items_refresh_policy_facts,
 )
-from fullpicture.sharing.tests.factories import AgreementFactory, InformationItemFactory
+from fullpicture.sharing.tests.factories import (
+    AgreementFactory,
+    InformationItemFactory,
+    work_context_for,
+)
 
 pytestmark = pytest.mark.django_db
 SE = "safeguarding_enquiry"
@@ -77,6 +81,7 @@ def town():
     restricted = InformationItemFactory(source_agency=police, persons=[child], restricted=True)
     standard = InformationItemFactory(source_agency=police, persons=[child])
     return {
+        "se": work_context_for(viewer=mash, person=child),
         "police": police,
         "csc": csc,
         "school": school,
@@ -93,11 +98,12 @@ def town():
 
 
 def _visible(viewer, purpose=SE):
+    """What the viewer sees; the MASH reads in the enquiry about the child (``town["se"]``)."""
     return set(items_visible_to(viewer=viewer, purpose=purpose).values_list("pk", flat=True))
 
 
 def test_a_restricted_item_is_seen_only_once_shared_and_the_mash_is_told(town):
-    assert town["restricted"].pk not in _visible(town["mash"])
+    assert town["restricted"].pk not in _visible(town["mash"], town["se"])
     outcome = item_share(
         user=town["officer"],
         item_ids=[town["restricted"].pk],
@@ -106,8 +112,8 @@ def test_a_restricted_item_is_seen_only_once_shared_and_the_mash_is_told(town):
         why=WHY,
     )
     assert outcome.created == 1
-    assert town["restricted"].pk in _visible(town["mash"])
-    decision = decide(viewer=town["mash"], item=town["restricted"], purpose=SE)
+    assert town["restricted"].pk in _visible(town["mash"], town["se"])
+    decision = decide(viewer=town["mash"], item=town["restricted"], purpose=town["se"])
     assert decision.allowed
     assert "Art 6(1)(e)" in decision.basis
     assert Notification.objects.filter(recipient=town["mash"], kind="item_shared").exists()
@@ -169,7 +175,7 @@ def test_a_one_off_share_needs_a_paragraph_18_reason(town):
     decision = ItemDecision.objects.get()
     assert decision.agreement is None
     assert decision.paragraph18_reason == "would_prejudice"
-    assert town["standard"].pk in _visible(town["mash"])
+    assert town["standard"].pk in _visible(town["mash"], town["se"])
 
 
 def test_only_the_owning_agency_decides(town):
@@ -184,7 +190,7 @@ def test_only_the_owning_agency_decides(town):
 
 
 def test_withholding_hides_the_item_but_the_mash_sees_the_count_and_reason(town):
-    assert town["standard"].pk in _visible(town["mash"])
+    assert town["standard"].pk in _visible(town["mash"], town["se"])
     with pytest.raises(SharingRefused, match="Choose why"):
         item_withhold(
             user=town["officer"],
@@ -200,7 +206,7 @@ def test_withholding_hides_the_item_but_the_mash_sees_the_count_and_reason(town)
         purpose=SE,
         why=WithholdReasonGiven(code="prejudice_investigation", reason="Live investigation"),
     )
-    assert town["standard"].pk not in _visible(town["mash"])
+    assert town["standard"].pk not in _visible(town["mash"], town["se"])
     (summary,) = person_withheld_summary(viewer=town["mash"], person=town["child"], purpose=SE)
     assert summary.agency == town["police"]
     assert summary.count == 1
@@ -245,15 +251,15 @@ def test_two_people_deciding_the_same_item_cannot_lose_each_others_change(town):
         user=colleague, decision_id=decision.pk, version=2, reason="DI agreed to share"
     )
     assert withdrawn.outcome == Outcome.WITHDRAWN
-    assert town["standard"].pk in _visible(town["mash"])  # back to the agreement
+    assert town["standard"].pk in _visible(town["mash"], town["se"])  # back to the agreement
 
 
 def test_suspending_an_agreement_stops_sharing_at_once(town):
-    assert town["standard"].pk in _visible(town["mash"])
+    assert town["standard"].pk in _visible(town["mash"], town["se"])
     with pytest.raises(SharingRefused, match="role does not allow"):
         agreement_suspend(user=town["mash"], agreement_id=town["agreement"].pk, version=1)
     agreement_suspend(user=town["ig"], agreement_id=town["agreement"].pk, version=1)
-    assert town["standard"].pk not in _visible(town["mash"])
+    assert town["standard"].pk not in _visible(town["mash"], town["se"])
     with pytest.raises(StaleEdit):
         agreement_suspend(user=town["ig"], agreement_id=town["agreement"].pk, version=1)
     assert LedgerEvent.objects.filter(action="update", object_type="agreement").count() == 1
@@ -261,7 +267,7 @@ def test_suspending_an_agreement_stops_sharing_at_once(town):
 
 def test_an_agreement_past_its_end_date_stops_sharing(town):
     Agreement.objects.update(ends_on=timezone.localdate() - dt.timedelta(days=1))
-    assert town["standard"].pk not in _visible(town["mash"])
+    assert town["standard"].pk not in _visible(town["mash"], town["se"])
 
 
 def _terms(town, **changes):
@@ -472,3 +478,30 @@ def test_break_glass_does_not_open_what_the_owner_withheld(town):
     )
     assert town["standard"].pk not in _visible(town["manager"])
     assert not decide(viewer=town["manager"], item=town["standard"], purpose=SE).allowed
+
+
+def test_early_help_reads_only_in_an_episode_with_consent_on_record(town):
+    """A teacher reads another agency's item for early help only in an episode their
+    agency leads with the family's consent recorded (decision 0056)."""
+    from fullpicture.sharing.contexts import purpose_in
+    from fullpicture.sharing.services import early_help_episode_start
+
+    AgreementFactory(parties=[town["police"], town["school"]], purposes=["early_help"])
+    teacher = PractitionerFactory(agency=town["school"], roles=["agency_practitioner"])
+    with pytest.raises(SharingRefused, match="not found in your agency's records"):
+        early_help_episode_start(user=teacher, person_id=town["child"].pk, consent_given=True)
+    SourceRecordFactory(agency=town["school"], person=town["child"])
+    refused = early_help_episode_start(
+        user=teacher, person_id=town["child"].pk, consent_given=False
+    )
+    consented = early_help_episode_start(
+        user=teacher, person_id=town["child"].pk, consent_given=True
+    )
+    assert LedgerEvent.objects.filter(object_type="early_help_episode").count() == 2
+    assert town["standard"].pk not in _visible(teacher, "early_help")
+    assert town["standard"].pk not in _visible(
+        teacher, purpose_in("early_help", f"episode:{refused.pk}")
+    )
+    assert town["standard"].pk in _visible(
+        teacher, purpose_in("early_help", f"episode:{consented.pk}")
+    )

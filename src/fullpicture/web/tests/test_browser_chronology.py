@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from fullpicture.sharing.templatetags.sharing_tags import read_query
 from fullpicture.sharing.tests.chronology_town import make_town
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,7 +22,7 @@ def _sign_in(page, live_server, username):
 def test_filter_the_childs_chronology_and_open_the_household(live_server, page, assert_accessible):
     town = make_town()
     _sign_in(page, live_server, town["mash"].username)
-    page.goto(f"{live_server.url}/people/{town['child'].pk}/?purpose=safeguarding_enquiry")
+    page.goto(f"{live_server.url}/people/{town['child'].pk}/?{read_query(town['se'])}")
     rows = page.locator("#chronology tbody tr")
     assert rows.count() == 4
     assert "Reported by 2 agencies" in rows.first.inner_text()

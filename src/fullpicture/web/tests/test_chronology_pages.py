@@ -10,10 +10,16 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from fullpicture.audit.models import LedgerEvent
+from fullpicture.sharing.contexts import context_of
 from fullpicture.sharing.tests.chronology_town import make_town
 
 pytestmark = pytest.mark.django_db
 SE = {"purpose": "safeguarding_enquiry"}
+
+
+def _se(town) -> dict[str, str]:
+    """Read in the enquiry the MASH sent about the family (a work context, decision 0056)."""
+    return {**SE, "context": context_of(town["se"])}
 
 
 @pytest.fixture
@@ -28,7 +34,7 @@ def _rows(body: str) -> list[str]:
 
 def test_person_page_shows_one_event_with_every_source(client, town):
     client.force_login(town["mash"])
-    body = client.get(reverse("web:person", args=[town["child"].pk]), SE).content.decode()
+    body = client.get(reverse("web:person", args=[town["child"].pk]), _se(town)).content.decode()
     assert _rows(body) == ["CPOL CSCH", "CPOL", "CSCH", "CPOL"]
     assert "Reported by 2 agencies" in body
     assert "5 items from 2 agencies" in body
@@ -41,12 +47,12 @@ def test_person_page_shows_one_event_with_every_source(client, town):
 def test_person_page_filters(client, town):
     client.force_login(town["mash"])
     url = reverse("web:person", args=[town["child"].pk])
-    police = client.get(url, {**SE, "agency": "CPOL"}).content.decode()
+    police = client.get(url, {**_se(town), "agency": "CPOL"}).content.decode()
     assert _rows(police) == ["CPOL", "CPOL", "CPOL"]
     assert 'value="CPOL" checked' in police
-    neglect = client.get(url, {**SE, "category": "neglect"}).content.decode()
+    neglect = client.get(url, {**_se(town), "category": "neglect"}).content.decode()
     assert _rows(neglect) == ["CSCH"]
-    period = client.get(url, {**SE, "date_from": "2025-05-03", "date_to": "2025-05-31"})
+    period = client.get(url, {**_se(town), "date_from": "2025-05-03", "date_to": "2025-05-31"})
     assert _rows(period.content.decode()) == ["CPOL"]
     event = LedgerEvent.objects.filter(object_type="person_chronology").order_by("seq").last()
     assert event is not None
@@ -56,7 +62,7 @@ def test_person_page_filters(client, town):
 def test_bad_dates_show_the_error_summary_and_everything(client, town):
     client.force_login(town["mash"])
     url = reverse("web:person", args=[town["child"].pk])
-    response = client.get(url, {**SE, "date_from": "2025-05-31", "date_to": "2025-05-01"})
+    response = client.get(url, {**_se(town), "date_from": "2025-05-31", "date_to": "2025-05-01"})
     body = response.content.decode()
     assert response.status_code == 200
     assert "govuk-error-summary" in body
@@ -68,7 +74,7 @@ def test_bad_dates_show_the_error_summary_and_everything(client, town):
 def test_household_page_is_audited_and_merges_across_members(client, town):
     client.force_login(town["mash"])
     household = town["household"]
-    response = client.get(reverse("web:household", args=[household.pk]), SE)
+    response = client.get(reverse("web:household", args=[household.pk]), _se(town))
     body = response.content.decode()
     assert response.status_code == 200
     assert _rows(body)[0] == "CPOL CHLT CSCH"
@@ -116,7 +122,7 @@ def _pdf_text(content: bytes) -> str:
 
 def test_household_pdf_has_what_the_page_has_and_is_an_audited_export(client, town):
     client.force_login(town["mash"])
-    response = client.get(reverse("web:household_pdf", args=[town["household"].pk]), SE)
+    response = client.get(reverse("web:household_pdf", args=[town["household"].pk]), _se(town))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     text = _pdf_text(response.content)
@@ -134,14 +140,16 @@ def test_household_pdf_has_what_the_page_has_and_is_an_audited_export(client, to
         "format",
         "filters",
         "break_glass_grants",
+        "context",
     }
+    assert export.details["context"] == context_of(town["se"])
     assert "Police" not in repr(export.details)
 
 
 def test_person_pdf_keeps_the_filters(client, town):
     client.force_login(town["mash"])
     url = reverse("web:person_chronology_pdf", args=[town["child"].pk])
-    response = client.get(url, {**SE, "category": "neglect"})
+    response = client.get(url, {**_se(town), "category": "neglect"})
     text = _pdf_text(response.content)
     assert "Ivy arrived hungry" in text
     assert "Police called" not in text
@@ -152,10 +160,10 @@ def test_person_pdf_keeps_the_filters(client, town):
 
 def test_print_views_carry_the_print_stylesheet(client, town):
     client.force_login(town["mash"])
-    person = client.get(reverse("web:person", args=[town["child"].pk]), SE).content.decode()
-    assert "chronology/print/?purpose=safeguarding_enquiry" in person
+    person = client.get(reverse("web:person", args=[town["child"].pk]), _se(town)).content.decode()
+    assert "chronology/print/?purpose=safeguarding_enquiry&amp;context=request%3A" in person
     printed = client.get(
-        reverse("web:person_chronology_print", args=[town["child"].pk]), SE
+        reverse("web:person_chronology_print", args=[town["child"].pk]), _se(town)
     ).content.decode()
     assert "web/chronology.css" in printed
     assert "Filter the chronology" not in printed

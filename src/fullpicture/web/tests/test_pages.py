@@ -12,7 +12,13 @@ from fullpicture.partnerships.tests.factories import (
     PractitionerFactory,
 )
 from fullpicture.people.tests.factories import SourceRecordFactory
-from fullpicture.sharing.tests.factories import AgreementFactory, InformationItemFactory
+from fullpicture.sharing.contexts import context_of
+from fullpicture.sharing.templatetags.sharing_tags import read_query
+from fullpicture.sharing.tests.factories import (
+    AgreementFactory,
+    InformationItemFactory,
+    work_context_for,
+)
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery"
@@ -80,14 +86,20 @@ def test_mash_sees_every_agency_for_a_safeguarding_enquiry(client, sharetown):
     mash = PractitionerFactory(agency=sharetown["csc"], roles=["mash_practitioner"])
     client.force_login(mash)
     url = reverse("web:person", args=[sharetown["child"].pk])
-    body = client.get(url + "?purpose=safeguarding_enquiry").content.decode()
+    # the purpose word alone: the MASH's own agency only (docs/decisions/0056)
+    bare = client.get(url + "?purpose=safeguarding_enquiry").content.decode()
+    assert "Late four days" not in bare
+    assert "Referral received" in bare
+    read = work_context_for(viewer=mash, person=sharetown["child"])
+    body = client.get(f"{url}?{read_query(read)}").content.decode()
     assert "Late four days" in body
     assert "Referral received" in body
     assert "2 items from 2 agencies" in body
-    view = LedgerEvent.objects.get(action="view", object_type="person")
+    view = LedgerEvent.objects.filter(action="view", object_type="person").latest("seq")
     assert view.object_id == str(sharetown["child"].pk)
     assert view.purpose == "safeguarding_enquiry"
     assert view.actor_agency == "CSC"
+    assert view.details == {"context": context_of(read)}
 
 
 def test_denied_missing_and_malformed_all_answer_404_alike(client, sharetown):
@@ -113,12 +125,17 @@ def _without_csrf(content: bytes) -> bytes:
 def test_search_finds_by_name_and_audits_what_was_seen(client, sharetown):
     mash = PractitionerFactory(agency=sharetown["csc"], roles=["mash_practitioner"])
     client.force_login(mash)
-    body = client.get("/people/search/?name=quill&purpose=safeguarding_enquiry").content.decode()
+    read = work_context_for(viewer=mash, person=sharetown["child"])
+    query = f"name=quill&purpose=safeguarding_enquiry&context={context_of(read)}"
+    body = client.get(f"/people/search/?{query}").content.decode()
     assert "1 person found" in body
     assert "Rosalind Quill" in body
     assert "Rosie Quill" in body
     search = LedgerEvent.objects.get(action="search")
-    assert search.details == {"person_ids": [str(sharetown["child"].pk)]}
+    assert search.details == {
+        "person_ids": [str(sharetown["child"].pk)],
+        "context": context_of(read),
+    }
 
 
 def test_a_search_beyond_its_bounds_says_so_and_searches_nothing(client, sharetown):
