@@ -68,6 +68,7 @@ from fullpicture.sharing.models import (
     InformationItem,
     ItemDecision,
     Outcome,
+    RecordConsent,
     ReviewGrant,
     Sensitivity,
 )
@@ -564,24 +565,95 @@ def agency_filter(*, viewer: Practitioner, purpose: str) -> Q:
     return agency_filter_for(policy_context(viewer=viewer, purpose=purpose))
 
 
+# --- Records, involvements and "known to" under consent (docs/decisions/0072) ----------
+# An agency's records of a person (names, addresses), its involvements (who works with
+# them) and the fact that the person is known to it follow the agreements like items do:
+# under an agreement that rests on consent (early help) another agency's record is seen
+# only where that agency holds consent given for it (``RecordConsent``); a refusal, or no
+# consent recorded, stands. Under any other agreement consent is recorded, not required.
+
+
+@dataclass(frozen=True)
+class RecordAgencies:
+    """Which other agencies' records a context reaches by agreement, and on what terms."""
+
+    free: frozenset[int]  # joined by an agreement that does not rest on consent
+    consent_only: frozenset[int]  # joined only by agreements that rest on consent
+
+
+def record_agencies_for(ctx: PolicyContext) -> RecordAgencies:
+    """Agencies joined to the viewer's by an agreement for the purpose, split by whether
+    their records need consent given (joined only by consent-based agreements) or not."""
+    if not ctx.purpose_allowed or ctx.agency_id is None:
+        return RecordAgencies(frozenset(), frozenset())
+    own = {ctx.agency_id}
+    free = {a for rule in ctx.agreements if not rule.consent_required for a in rule.parties}
+    consent = {a for rule in ctx.agreements if rule.consent_required for a in rule.parties}
+    return RecordAgencies(frozenset(free - own), frozenset(consent - free - own))
+
+
+def _consent_given_records() -> Any:
+    return RecordConsent.objects.filter(state=Consent.GIVEN).values("record_id")
+
+
 def record_filter_for(ctx: PolicyContext) -> Q:
-    """Records (names, addresses) the viewer may see: agencies joined by an agreement for
-    the purpose, and every agency's records of a person under an active break-glass grant
-    (or in an active review grant's scope)."""
+    """Records (names, addresses; their involvements; "known to") the viewer may see: the
+    own agency's, those of agencies joined by an agreement for the purpose (consent given
+    where every such agreement rests on consent), and every agency's records of a person
+    under an active break-glass grant (or in an active review grant's scope)."""
     if ctx.review_grant is not None:
         if not ctx.grant_persons:
-            return Q(pk__in=[])
+            return NOTHING
         return Q(person_id__in=sorted(ctx.grant_persons))
     if ctx.agency_id is None:
-        return Q(pk__in=[])
-    q = Q(pk__in=[])
+        return NOTHING
+    terms: list[Q] = []
     if ctx.reads_own:
-        q |= Q(agency_id=ctx.agency_id)
-    if ctx.other_agency_ids:
-        q |= Q(agency_id__in=sorted(ctx.other_agency_ids))
+        terms.append(Q(agency_id=ctx.agency_id))
+    joined = record_agencies_for(ctx)
+    if joined.free:
+        terms.append(Q(agency_id__in=sorted(joined.free)))
+    if joined.consent_only:
+        terms.append(
+            Q(agency_id__in=sorted(joined.consent_only), pk__in=_consent_given_records())
+        )
     if ctx.break_glass:
-        q |= Q(person_id__in=sorted(ctx.break_glass))
-    return q
+        terms.append(Q(person_id__in=sorted(ctx.break_glass)))
+    return _any(terms)
+
+
+def decide_record_for(ctx: PolicyContext, *, record: Any) -> Decision:
+    """Decide for one record (an agency's record of a person); agrees exactly with
+    ``record_filter_for`` (the records oracle checks both against a reference model)."""
+    if ctx.review_grant is not None:
+        if record.person_id is not None and record.person_id in ctx.grant_persons:
+            return Decision(True, ctx.grant_basis, f"learning review grant {ctx.review_grant}")
+        return Decision(False, DENIED, "not a person the learning review covers")
+    if ctx.agency_id is None:
+        return Decision(False, DENIED, "not signed in to an agency, or not a known purpose")
+    if record.agency_id == ctx.agency_id and ctx.reads_own:
+        return Decision(True, OWN_AGENCY, "the viewer's own agency holds it")
+    reason = "no agreement in force joins the agencies for this purpose"
+    joined = record_agencies_for(ctx)
+    rules = [r for r in ctx.agreements if record.agency_id in r.parties]
+    if record.agency_id in joined.free:
+        rule = next(r for r in rules if not r.consent_required)
+        return Decision(True, rule.legal_basis, f"agreement {rule.reference}")
+    if record.agency_id in joined.consent_only:
+        state = (
+            RecordConsent.objects.filter(record_id=record.pk).values_list("state", flat=True).first()
+        )
+        if state == Consent.GIVEN:
+            rule = rules[0]
+            return Decision(
+                True, rule.legal_basis, f"agreement {rule.reference}, consent given"
+            )
+        reason = "the agreement rests on consent and the agency holds none given for this record"
+    if record.person_id is not None and record.person_id in ctx.break_glass:
+        return Decision(
+            True, BREAK_GLASS_BASIS, f"break-glass grant {ctx.break_glass[record.person_id]}"
+        )
+    return Decision(False, DENIED, reason)
 
 
 # --- Review grants -------------------------------------------------------------------

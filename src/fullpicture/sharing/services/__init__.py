@@ -12,6 +12,7 @@
 The item feed lives in ``sharing.feeds``. Every name stays importable from here.
 """
 
+from fullpicture.sharing.consent import record_consents_refresh, record_consents_refresh_for_items
 from fullpicture.sharing.errors import SharingRefused
 from fullpicture.sharing.feeds import (
     ITEM_COLUMNS,
@@ -127,6 +128,8 @@ __all__ = [
     "items_import",
     "items_import_file",
     "items_refresh_persons",
+    "record_consents_refresh",
+    "record_consents_refresh_for_items",
     "items_refresh_policy_facts",
     "items_retention_facts",
     "notification_mark_read",

@@ -23,6 +23,7 @@ from fullpicture.sharing.models import (
     Paragraph18Reason,
 )
 from fullpicture.sharing.services.common import _require_role
+from fullpicture.sharing.consent import record_consents_refresh_for_items
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ def items_refresh_persons(*, items: Iterable[InformationItem]) -> None:
         return
     _items_refresh_persons(item_ids)
     items_refresh_policy_facts(item_ids=item_ids)
+    record_consents_refresh_for_items(item_ids=item_ids)
 
 
 def _items_refresh_persons(item_ids: list[int]) -> None:
