@@ -391,9 +391,7 @@ def items_import(
         updated = writer.update(changed_rows, progress=progress, done=done, total=total)
         writer.refresh_ranks()
         # the consent recorded on the items is the agency's consent for their records
-        record_consents_refresh_for_items(
-            item_ids=[o.id for o in created + updated]
-        )
+        record_consents_refresh_for_items(item_ids=[o.id for o in created + updated])
         writer.notify_saved()
         result.created, result.updated = len(created), len(updated)
         result.outcomes.extend(created + updated)

@@ -614,9 +614,7 @@ def record_filter_for(ctx: PolicyContext) -> Q:
     if joined.free:
         terms.append(Q(agency_id__in=sorted(joined.free)))
     if joined.consent_only:
-        terms.append(
-            Q(agency_id__in=sorted(joined.consent_only), pk__in=_consent_given_records())
-        )
+        terms.append(Q(agency_id__in=sorted(joined.consent_only), pk__in=_consent_given_records()))
     if ctx.break_glass:
         terms.append(Q(person_id__in=sorted(ctx.break_glass)))
     return _any(terms)
@@ -640,14 +638,11 @@ def decide_record_for(ctx: PolicyContext, *, record: Any) -> Decision:
         rule = next(r for r in rules if not r.consent_required)
         return Decision(True, rule.legal_basis, f"agreement {rule.reference}")
     if record.agency_id in joined.consent_only:
-        state = (
-            RecordConsent.objects.filter(record_id=record.pk).values_list("state", flat=True).first()
-        )
+        held = RecordConsent.objects.filter(record_id=record.pk)
+        state = held.values_list("state", flat=True).first()
         if state == Consent.GIVEN:
             rule = rules[0]
-            return Decision(
-                True, rule.legal_basis, f"agreement {rule.reference}, consent given"
-            )
+            return Decision(True, rule.legal_basis, f"agreement {rule.reference}, consent given")
         reason = "the agreement rests on consent and the agency holds none given for this record"
     if record.person_id is not None and record.person_id in ctx.break_glass:
         return Decision(

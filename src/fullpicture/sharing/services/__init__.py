@@ -128,11 +128,11 @@ __all__ = [
     "items_import",
     "items_import_file",
     "items_refresh_persons",
-    "record_consents_refresh",
-    "record_consents_refresh_for_items",
     "items_refresh_policy_facts",
     "items_retention_facts",
     "notification_mark_read",
+    "record_consents_refresh",
+    "record_consents_refresh_for_items",
     "review_grant_create",
     "review_grant_end",
 ]

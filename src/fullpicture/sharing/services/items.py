@@ -14,6 +14,7 @@ from django.utils import timezone
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import ledger_record
 from fullpicture.partnerships.models import Agency, Practitioner
+from fullpicture.sharing.consent import record_consents_refresh_for_items
 from fullpicture.sharing.errors import SharingRefused
 
 # The item feed lives in sharing.feeds; its names stay importable from here (__all__).
@@ -23,7 +24,6 @@ from fullpicture.sharing.models import (
     Paragraph18Reason,
 )
 from fullpicture.sharing.services.common import _require_role
-from fullpicture.sharing.consent import record_consents_refresh_for_items
 
 logger = logging.getLogger(__name__)
 
