@@ -64,7 +64,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def alert_list(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
-    alerts = list(selectors.alerts_for(viewer=viewer)[:200])
+    alerts = selectors.alerts_for_viewer(viewer=viewer)
     return render(request, "alerts/alerts.html", {"alerts": alerts})
 
 
