@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fullpicture.frontdoor import forms, selectors, services
 from fullpicture.frontdoor.models import (
     Contact,
-    Match,
     Outcome,
     PersonRole,
     Rag,
@@ -73,7 +72,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
             context = _new_context(request, viewer, errors=exc.errors)
             return render(request, "frontdoor/contact_new.html", context, status=400)
         for match in created.matches:
-            messages.info(request, f"{match.name}: {Match(match.match).label.lower()}.")
+            messages.info(request, f"{match.name}: {selectors.match_label(match.match).lower()}.")
         messages.success(
             request, f"Your concern was sent to the MASH as {created.contact.reference}."
         )
@@ -81,12 +80,21 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     return render(request, "frontdoor/contact_new.html", _new_context(request, viewer))
 
 
+def _people_as_told(viewer: Practitioner, contact: Contact) -> list[Any]:
+    """The contact's people, each with its match as this viewer may be told it (0072)."""
+    people = list(contact.people.select_related("record"))
+    for p in people:
+        p.shown_match = selectors.match_for_viewer(viewer=viewer, contact=contact, person=p)
+        p.shown_match_label = selectors.match_label(p.shown_match)
+    return people
+
+
 def _detail_context(viewer: Practitioner, contact: Contact) -> dict[str, Any]:
     mash = selectors.is_mash(viewer) and contact.mash_agency_id == viewer.agency_id
     context: dict[str, Any] = {
         "contact": contact,
         "is_mash": mash,
-        "people": list(contact.people.select_related("record")),
+        "people": _people_as_told(viewer, contact),
         "categories": list(contact.categories.all()),
         "decision": selectors.decision_of(contact=contact),
         "feedback": selectors.feedback_of(contact=contact),
