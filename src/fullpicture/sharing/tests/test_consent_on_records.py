@@ -216,3 +216,19 @@ def test_the_api_search_does_not_say_known_to_the_refusing_agency(client, town):
     assert "FCSC" not in body
     assert "Patrice" not in body
     assert "FSCH" in body
+
+
+def test_the_printed_chronology_names_no_refused_record(client, town):
+    client.force_login(town.teacher)
+    response = client.get(
+        reverse("web:person_chronology_print", args=[town.child.pk]) + f"?purpose={EARLY_HELP}"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Patrice" not in html
+    assert "Feedtown Social Care" not in html
+    give_consent(town)
+    html = client.get(
+        reverse("web:person_chronology_print", args=[town.child.pk]) + f"?purpose={EARLY_HELP}"
+    ).content.decode()
+    assert "Patrice" in html
