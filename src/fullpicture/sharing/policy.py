@@ -44,6 +44,10 @@ The rules (docs/decisions/0003-policy-rules.md):
    decision about another agency, and the review sees that too), and every agency's
    records of those persons; nothing about anyone else
    (docs/decisions/0054-review-grants.md).
+7. Records (and so involvements and "known to") follow the agreements as items do: the own
+   agency's, those of agencies joined for the purpose where an agreement not resting on
+   consent joins them or the record's consent is given (``RecordConsent``), and every
+   record of a person under break-glass (docs/decisions/0072).
 """
 
 from __future__ import annotations
