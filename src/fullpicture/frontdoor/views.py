@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fullpicture.frontdoor import forms, selectors, services
 from fullpicture.frontdoor.models import (
     Contact,
+    ContactPerson,
     Outcome,
     PersonRole,
     Rag,
@@ -22,6 +24,7 @@ from fullpicture.frontdoor.models import (
 from fullpicture.frontdoor.services import ContactNotFound, FrontDoorRefused
 from fullpicture.partnerships.models import Practitioner
 from fullpicture.partnerships.selectors import request_practitioner
+from fullpicture.people.models import SourceRecord
 from fullpicture.sharing.models import Consent, Paragraph18Reason, RiskJudgement, WithholdReason
 from fullpicture.sharing.selectors import own_items_for_request
 from fullpicture.sharing.services import GOLDEN_RULES
@@ -80,13 +83,34 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     return render(request, "frontdoor/contact_new.html", _new_context(request, viewer))
 
 
-def _people_as_told(viewer: Practitioner, contact: Contact) -> list[Any]:
-    """The contact's people, each with its match as this viewer may be told it (0072)."""
-    people = list(contact.people.select_related("record"))
-    for p in people:
-        p.shown_match = selectors.match_for_viewer(viewer=viewer, contact=contact, person=p)
-        p.shown_match_label = selectors.match_label(p.shown_match)
-    return people
+@dataclass(frozen=True)
+class PersonAsTold:
+    """One of a contact's people, with its match as this viewer may be told it (0072)."""
+
+    named: ContactPerson
+    shown_match: str
+
+    @property
+    def shown_match_label(self) -> str:
+        return selectors.match_label(self.shown_match)
+
+    @property
+    def record(self) -> SourceRecord:
+        return self.named.record
+
+    @property
+    def person_id(self) -> int | None:
+        return self.named.person_id
+
+    def get_role_display(self) -> str:
+        return self.named.get_role_display()
+
+
+def _people_as_told(viewer: Practitioner, contact: Contact) -> list[PersonAsTold]:
+    return [
+        PersonAsTold(p, selectors.match_for_viewer(viewer=viewer, contact=contact, person=p))
+        for p in contact.people.select_related("record")
+    ]
 
 
 def _detail_context(viewer: Practitioner, contact: Contact) -> dict[str, Any]:

@@ -10,6 +10,7 @@ reads it for records, involvements and "known to" under agreements that rest on 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.db.models import F
@@ -47,10 +48,10 @@ def _refresh_batch(record_ids: Sequence[int]) -> int:
             "informationitem__consent",
         )
     )
-    latest: dict[int, tuple[object, int, str]] = {}
+    latest: dict[int, tuple[dt.datetime, int, str]] = {}
     for record_id, item_id, recorded_at, consent in rows:
         key = (recorded_at, item_id, consent)
-        if record_id not in latest or key[:2] > latest[record_id][:2]:  # type: ignore[operator]
+        if record_id not in latest or key[:2] > latest[record_id][:2]:
             latest[record_id] = key
     existing = {c.record_id: c for c in RecordConsent.objects.filter(record_id__in=record_ids)}
     to_create: list[RecordConsent] = []

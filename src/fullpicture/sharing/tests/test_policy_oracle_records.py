@@ -300,7 +300,7 @@ def _check(world: World) -> None:
                     assert (record.pk in sql) == expected, (purpose, n, world)
                     assert decided.allowed == expected, (purpose, n, decided, world)
                     assert bool(decided.basis) == expected
-        if review is not None:
+        if review is not None and world.review_persons is not None:
             ctx = grant_context(grant=review, actor=REVIEW_ACTOR, at=NOW)
             sql = set(
                 SourceRecord.objects.filter(record_filter_for(ctx)).values_list("pk", flat=True)
