@@ -596,10 +596,6 @@ def record_agencies_for(ctx: PolicyContext) -> RecordAgencies:
     return RecordAgencies(frozenset(free - own), frozenset(consent - free - own))
 
 
-def _consent_given_records() -> Any:
-    return RecordConsent.objects.filter(state=Consent.GIVEN).values("record_id")
-
-
 def record_filter_for(ctx: PolicyContext) -> Q:
     """Records (names, addresses; their involvements; "known to") the viewer may see: the
     own agency's, those of agencies joined by an agreement for the purpose (consent given
@@ -618,7 +614,9 @@ def record_filter_for(ctx: PolicyContext) -> Q:
     if joined.free:
         terms.append(Q(agency_id__in=sorted(joined.free)))
     if joined.consent_only:
-        terms.append(Q(agency_id__in=sorted(joined.consent_only), pk__in=_consent_given_records()))
+        # the record's own consent row (one-to-one: the join adds no rows), looked up by
+        # primary key; ``pk IN (subquery)`` made SQLite read every consent given first
+        terms.append(Q(agency_id__in=sorted(joined.consent_only), consent__state=Consent.GIVEN))
     if ctx.break_glass:
         terms.append(Q(person_id__in=sorted(ctx.break_glass)))
     return _any(terms)
