@@ -21,18 +21,21 @@ from django.utils import timezone
 from fullpicture.alerts.models import (
     UNSCHEDULED_SETTINGS,
     Alert,
+    AlertKind,
     CaseTransfer,
     Notice,
     PointOfCareAccess,
     ProtectionFlag,
 )
+from fullpicture.alerts.rules import Finding, explain
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import ledger_record
 from fullpicture.linkage.engine.identifiers import clean_nhs_number
-from fullpicture.partnerships.models import MASH_ROLES, AgencyType, Practitioner
+from fullpicture.partnerships.models import MASH_ROLES, Agency, AgencyType, Practitioner
 from fullpicture.people.models import Household
 from fullpicture.sharing.models import InformationItem
 from fullpicture.sharing.policy import Purpose, purpose_allowed
+from fullpicture.sharing.selectors import items_visible_to, records_visible_to
 
 VISIBLE_AFTER_END = dt.timedelta(days=365)  # a flag stays visible 12 months after its plan ends
 LAST_ACCESSES = 25
@@ -187,7 +190,7 @@ def flags_for_point_of_care(
 
 
 def notices_for(*, viewer: Practitioner, unread_only: bool = False) -> QuerySet[Notice]:
-    qs = Notice.objects.filter(recipient=viewer).select_related("access", "alert", "transfer")
+    qs = Notice.objects.filter(recipient=viewer).select_related("access", "alert__rule", "transfer")
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-created_at", "-id")
@@ -198,6 +201,116 @@ def alerts_for(*, viewer: Practitioner) -> QuerySet[Alert]:
     if not (viewer.role_codes & MASH_ROLES) or viewer.partnership_id is None:
         return Alert.objects.none()
     return Alert.objects.filter(partnership_id=viewer.partnership_id).select_related("rule")
+
+
+# ------------------------------------------------ what an alert tells its viewer (0072)
+# An alert is computed by the system actor over every agency's items; what it tells a
+# practitioner is limited to what that practitioner may see. Items they may not see still
+# count (the alert stands), but the explanation then names only the agencies to ask that
+# the viewer may know are involved (the same records rule as "known to"), and says nothing
+# of what those items are about: no categories, no counts, no dates of their own.
+
+EXPLANATION_PURPOSE = Purpose.SAFEGUARDING_ENQUIRY.value
+
+
+@dataclass(frozen=True)
+class AlertView:
+    alert: Alert
+    explanation: str
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _counted_items(alert: Alert) -> list[tuple[int, int]]:
+    """(item id, agency id) of the items the alert counted: about its persons, in its
+    criteria, from its agencies, in its evidence period (metadata, as the rules read it)."""
+    if alert.evidence_from is None or alert.evidence_to is None:
+        return []
+    persons = [p.pk for p in alert.persons.all()]
+    rows = _ITEM_PERSONS.objects.filter(
+        person_id__in=persons,
+        informationitem__occurred_at__gte=_day_start(alert.evidence_from),
+        informationitem__occurred_at__lt=_day_start(alert.evidence_to + dt.timedelta(days=1)),
+        informationitem__source_agency__code__in=list(alert.agencies),
+    )
+    if alert.criteria:
+        rows = rows.filter(informationitem__category__slug__in=list(alert.criteria))
+    return sorted(set(rows.values_list("informationitem_id", "informationitem__source_agency_id")))
+
+
+def alert_explanation_for(*, viewer: Practitioner, alert: Alert) -> str:
+    """The alert's explanation as this viewer may read it (see the note above)."""
+    if alert.kind != AlertKind.CUMULATIVE or alert.rule is None:
+        return alert.explanation  # attendances and moves: no agency's items are described
+    counted = _counted_items(alert)
+    counted_ids = [item_id for item_id, _ in counted]
+    seen = list(
+        items_visible_to(viewer=viewer, purpose=EXPLANATION_PURPOSE)
+        .filter(pk__in=counted_ids)
+        .values_list("pk", "source_agency__code", "category__slug", "occurred_at")
+    )
+    seen_ids = {row[0] for row in seen}
+    family = len(alert.persons.all())
+    who = "one person" if family == 1 else f"a family of {family}"
+    hidden_agencies = {agency for item_id, agency in counted if item_id not in seen_ids}
+    if not hidden_agencies and seen:
+        days = sorted(timezone.localdate(row[3]) for row in seen)
+        by_agency: dict[str, int] = defaultdict(int)
+        for _, code, _, _ in seen:
+            by_agency[code] += 1
+        finding = Finding(
+            evidence_date=alert.evidence_date or days[-1],
+            evidence_from=days[0],
+            evidence_to=days[-1],
+            agencies=tuple(sorted(by_agency)),
+            criteria=tuple(sorted({row[2] for row in seen})),
+            item_count=len(seen),
+            agency_counts=tuple(sorted(by_agency.items())),
+        )
+        return explain(alert.rule.name, finding, family_size=family)
+    complete = f"{alert.evidence_date:%d %B %Y}" if alert.evidence_date else "a recent day"
+    parts = [f"{alert.rule.name}: {who} meets this rule; the picture was complete on {complete}."]
+    if seen:
+        days = sorted(timezone.localdate(row[3]) for row in seen)
+        by_agency = defaultdict(int)
+        for _, code, _, _ in seen:
+            by_agency[code] += 1
+        counts = ", ".join(f"{code} ({n})" for code, n in sorted(by_agency.items()))
+        parts.append(
+            f"You may see {len(seen)} of the items it counted, from {counts}, covering "
+            f"{', '.join(sorted({row[2] for row in seen}))}, occurring between "
+            f"{days[0]:%d %B %Y} and {days[-1]:%d %B %Y}."
+        )
+    else:
+        parts.append("You may see none of the items it counted.")
+    persons = [p.pk for p in alert.persons.all()]
+    known = set(
+        records_visible_to(viewer=viewer, purpose=EXPLANATION_PURPOSE)
+        .filter(person_id__in=persons)
+        .values_list("agency_id", flat=True)
+    )
+    to_ask = sorted(
+        Agency.objects.filter(pk__in=sorted(hidden_agencies & known)).values_list("name", flat=True)
+    )
+    if to_ask:
+        parts.append(
+            "Information you may not see also counts towards it: to learn more, ask "
+            f"{', '.join(to_ask)}."
+        )
+    else:
+        parts.append(
+            "Information you may not see also counts towards it: ask your MASH manager to "
+            "request it through an information request."
+        )
+    return " ".join(parts)
+
+
+def alerts_for_viewer(*, viewer: Practitioner, limit: int = 200) -> list[AlertView]:
+    """The alerts page: the viewer's alerts, each explained as the viewer may read it."""
+    alerts = list(alerts_for(viewer=viewer).prefetch_related("persons")[:limit])
+    return [AlertView(a, alert_explanation_for(viewer=viewer, alert=a)) for a in alerts]
 
 
 def transfers_for(*, viewer: Practitioner) -> QuerySet[CaseTransfer]:

@@ -1034,7 +1034,10 @@ def _create_alerts(new_alerts: list[_NewAlert], *, summary: SweepSummary, now: d
                 Notice(
                     recipient=r,
                     kind=NoticeKind.ALERT,
-                    message=alert.fields["explanation"][:400],
+                    # what each recipient may see is worked out when they open Alerts
+                    # (selectors.alert_explanation_for); the notice names no agency or
+                    # category (docs/decisions/0072)
+                    message=f"{alert.rule.name}: a family now meets this rule."[:300],
                     person_id=alert.family[0],
                     alert_id=pk,
                     created_at=now,

@@ -75,14 +75,14 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def alert_list(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
-    alerts = list(selectors.alerts_for(viewer=viewer).prefetch_related("persons")[:200])
+    alerts = selectors.alerts_for_viewer(viewer=viewer)
     ledger_record(
         actor=viewer.actor,
         action=Action.VIEW,
         object_type="alert_list",
         details={
-            "alert_ids": [str(a.pk) for a in alerts],
-            "person_ids": sorted({str(p.pk) for a in alerts for p in a.persons.all()}),
+            "alert_ids": [str(v.alert.pk) for v in alerts],
+            "person_ids": sorted({str(p.pk) for v in alerts for p in v.alert.persons.all()}),
         },
     )
     return render(request, "alerts/alerts.html", {"alerts": alerts})

@@ -198,7 +198,7 @@ class Message(Schema):
     errors: list[str]
 
 
-def _contact_out(contact: Contact) -> dict[str, Any]:
+def _contact_out(contact: Contact, viewer: Practitioner) -> dict[str, Any]:
     decision = fd.decision_of(contact=contact)
     feedback = fd.feedback_of(contact=contact)
     return {
@@ -212,7 +212,12 @@ def _contact_out(contact: Contact) -> dict[str, Any]:
         "referrer_agency": contact.referrer_agency.code,
         "wants_feedback": contact.wants_feedback,
         "people": [
-            {"role": p.role, "name": p.record.display_name, "match": p.match}
+            {
+                "role": p.role,
+                "name": p.record.display_name,
+                # the referrer hears no more than their own search would show (0072)
+                "match": fd.match_for_viewer(viewer=viewer, contact=contact, person=p),
+            }
             for p in contact.people.select_related("record")
         ],
         "decision": None
@@ -261,8 +266,9 @@ def contact_create(request: HttpRequest, body: ContactIn) -> Status[dict[str, An
         paragraph18_reason=body.paragraph18_reason,
         wants_feedback=body.wants_feedback,
     )
-    created = fds.contact_create(user=_principal(request), data=data)
-    return Status(201, _contact_out(created.contact))
+    viewer = _principal(request)
+    created = fds.contact_create(user=viewer, data=data)
+    return Status(201, _contact_out(created.contact, viewer))
 
 
 @api.get("/contacts", response={200: list[ContactOut], **ERRORS}, tags=["contacts"])
@@ -277,13 +283,14 @@ def contact_list(request: HttpRequest) -> list[dict[str, Any]]:
         purpose=fds.PURPOSE,
         details={"contact_ids": [str(c.pk) for c in contacts]},
     )
-    return [_contact_out(c) for c in contacts]
+    return [_contact_out(c, viewer) for c in contacts]
 
 
 @api.get("/contacts/{contact_id}", response={200: ContactOut, **ERRORS}, tags=["contacts"])
 def contact_get(request: HttpRequest, contact_id: int) -> dict[str, Any]:
-    contact = fd.access_contact_by_id(viewer=_principal(request), contact_id=contact_id)
-    return _contact_out(contact)
+    viewer = _principal(request)
+    contact = fd.access_contact_by_id(viewer=viewer, contact_id=contact_id)
+    return _contact_out(contact, viewer)
 
 
 # ------------------------------------------------------------------------------- triage
@@ -306,8 +313,9 @@ class QueueRowOut(Schema):
 @api.post("/contacts/{contact_id}/triage", response={200: ContactOut, **ERRORS}, tags=["triage"])
 def contact_triage(request: HttpRequest, contact_id: int, body: TriageIn) -> dict[str, Any]:
     """Rate a contact red, amber or green (MASH tokens only)."""
-    contact = fds.contact_triage(user=_principal(request), contact_id=contact_id, rag=body.rag)
-    return _contact_out(contact)
+    viewer = _principal(request)
+    contact = fds.contact_triage(user=viewer, contact_id=contact_id, rag=body.rag)
+    return _contact_out(contact, viewer)
 
 
 @api.get("/triage/queue", response={200: list[QueueRowOut], **ERRORS}, tags=["triage"])
@@ -574,7 +582,9 @@ def decision(request: HttpRequest, contact_id: int, body: DecisionIn) -> Status[
         rationale=body.rationale,
         feedback=_parts(body.feedback) if body.feedback else None,
     )
-    return Status(201, _contact_out(fd.access_contact_by_id(viewer=viewer, contact_id=contact_id)))
+    return Status(
+        201, _contact_out(fd.access_contact_by_id(viewer=viewer, contact_id=contact_id), viewer)
+    )
 
 
 @api.post(
@@ -595,7 +605,9 @@ def feedback_send(
     """Send the four-part feedback on a decided contact (refused if the referrer opted out)."""
     viewer = _principal(request)
     fds.feedback_send(user=viewer, contact_id=contact_id, parts=_parts(body))
-    return Status(201, _contact_out(fd.access_contact_by_id(viewer=viewer, contact_id=contact_id)))
+    return Status(
+        201, _contact_out(fd.access_contact_by_id(viewer=viewer, contact_id=contact_id), viewer)
+    )
 
 
 @api.get("/feedback", response={200: list[ContactOut], **ERRORS}, tags=["feedback"])
@@ -610,7 +622,7 @@ def feedback_inbox(request: HttpRequest) -> list[dict[str, Any]]:
         purpose=fds.PURPOSE,
         details={"contact_ids": [str(c.pk) for c in contacts]},
     )
-    return [_contact_out(c) for c in contacts]
+    return [_contact_out(c, viewer) for c in contacts]
 
 
 # ---------------------------------------------------------------- persons and chronology

@@ -201,6 +201,14 @@ class Match(models.TextChoices):
     NEW = "new", "New to the hub"
 
 
+class ReferrerMatch(models.TextChoices):
+    """What a referrer is told about a person they named: never more than their own search
+    for that person would show (docs/decisions/0072). The MASH sees ``Match``."""
+
+    MATCHED = "matched", "Matched to a person your agency already holds"
+    RECORDED = "recorded", "Recorded: the MASH checks whether they are known"
+
+
 class ContactPerson(models.Model):
     """One person a contact is about, as the referrer described them."""
 

@@ -26,11 +26,14 @@ from fullpicture.frontdoor.common import (
 from fullpicture.frontdoor.models import (
     Contact,
     ContactEvent,
+    ContactPerson,
     Feedback,
+    Match,
     OnwardReferral,
     PersonRole,
     Rag,
     ReferralState,
+    ReferrerMatch,
     Status,
     ThresholdDecision,
 )
@@ -49,7 +52,7 @@ from fullpicture.sharing.models import (
     RequestRecipient,
     WithholdReason,
 )
-from fullpicture.sharing.selectors import items_visible_to
+from fullpicture.sharing.selectors import items_visible_to, records_visible_to
 
 OPEN_STATUSES = (
     Status.NEW,
@@ -62,6 +65,36 @@ OPEN_STATUSES = (
 
 def is_mash(viewer: Practitioner) -> bool:
     return bool(viewer.is_active and viewer.agency_id and viewer.role_codes & MASH_ROLES)
+
+
+def sees_matches(*, viewer: Practitioner, contact: Contact) -> bool:
+    """The MASH the contact was sent to sees how each person was matched."""
+    return is_mash(viewer) and contact.mash_agency_id == viewer.agency_id
+
+
+def match_for_viewer(*, viewer: Practitioner, contact: Contact, person: ContactPerson) -> str:
+    """How a person named in a contact was matched, as this viewer may be told it: the
+    contact's MASH sees the engine's answer (matched, possible, new); anyone else (the
+    referrer) hears "matched" only when the person has another record their own search
+    would show them, and "recorded" otherwise, so a child known only to agencies (or
+    partnerships) the referrer may not see answers exactly like a child new to the hub."""
+    if sees_matches(viewer=viewer, contact=contact):
+        return person.match
+    if person.match != Match.MATCHED or person.person_id is None:
+        return ReferrerMatch.RECORDED.value
+    others = (
+        records_visible_to(viewer=viewer, purpose=PURPOSE)
+        .filter(person_id=person.person_id)
+        .exclude(pk=person.record_id)
+    )
+    return ReferrerMatch.MATCHED.value if others.exists() else ReferrerMatch.RECORDED.value
+
+
+def match_label(match: str) -> str:
+    """The words for a match value from either ``Match`` or ``ReferrerMatch``."""
+    if match in ReferrerMatch.values and match != Match.MATCHED:
+        return str(ReferrerMatch(match).label)
+    return str(Match(match).label)
 
 
 def contacts_visible_to(*, viewer: Practitioner) -> QuerySet[Contact]:

@@ -51,7 +51,7 @@ from fullpicture.frontdoor.models import (
     ThresholdDecision,
     Timescales,
 )
-from fullpicture.frontdoor.selectors import access_contact_by_id
+from fullpicture.frontdoor.selectors import access_contact_by_id, match_for_viewer
 from fullpicture.frontdoor.workinghours import (
     add_working_days,
     add_working_hours,
@@ -307,6 +307,7 @@ def contact_create(*, user: Practitioner, data: ContactInput) -> ContactCreated:
         contact.categories.set(categories)
         result = ContactCreated(contact=contact)
         records: list[SourceRecord] = []
+        engine_matches: list[str] = []
         for number, (entry, fields) in enumerate(zip(data.people, values, strict=True), start=1):
             record = SourceRecord.objects.create(
                 agency_id=record_agency_id,
@@ -315,12 +316,15 @@ def contact_create(*, user: Practitioner, data: ContactInput) -> ContactCreated:
             )
             match = _link(record, user.actor)
             record.refresh_from_db(fields=["person"])
-            ContactPerson.objects.create(
+            named = ContactPerson.objects.create(
                 contact=contact, role=entry.role, record=record, match=match, person=record.person
             )
             records.append(record)
+            engine_matches.append(match)
+            # the referrer hears no more than their own search would show (0072)
+            told = match_for_viewer(viewer=user, contact=contact, person=named)
             result.matches.append(
-                PersonMatch(role=entry.role, name=record.display_name, match=match)
+                PersonMatch(role=entry.role, name=record.display_name, match=told)
             )
         item = InformationItem(
             source_agency_id=record_agency_id,
@@ -347,7 +351,7 @@ def contact_create(*, user: Practitioner, data: ContactInput) -> ContactCreated:
             contact,
             item_id=str(item.pk),
             record_ids=[str(r.pk) for r in records],
-            matches=[m.match for m in result.matches],
+            matches=engine_matches,
             re_referral=contact.is_re_referral,
         )
         if not public:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fullpicture.frontdoor import forms, selectors, services
 from fullpicture.frontdoor.models import (
     Contact,
-    Match,
+    ContactPerson,
     Outcome,
     PersonRole,
     Rag,
@@ -23,6 +24,7 @@ from fullpicture.frontdoor.models import (
 from fullpicture.frontdoor.services import ContactNotFound, FrontDoorRefused
 from fullpicture.partnerships.models import Practitioner
 from fullpicture.partnerships.selectors import request_practitioner
+from fullpicture.people.models import SourceRecord
 from fullpicture.sharing.models import Consent, Paragraph18Reason, RiskJudgement, WithholdReason
 from fullpicture.sharing.selectors import own_items_for_request
 from fullpicture.sharing.services import GOLDEN_RULES
@@ -73,7 +75,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
             context = _new_context(request, viewer, errors=exc.errors)
             return render(request, "frontdoor/contact_new.html", context, status=400)
         for match in created.matches:
-            messages.info(request, f"{match.name}: {Match(match.match).label.lower()}.")
+            messages.info(request, f"{match.name}: {selectors.match_label(match.match).lower()}.")
         messages.success(
             request, f"Your concern was sent to the MASH as {created.contact.reference}."
         )
@@ -81,12 +83,42 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     return render(request, "frontdoor/contact_new.html", _new_context(request, viewer))
 
 
+@dataclass(frozen=True)
+class PersonAsTold:
+    """One of a contact's people, with its match as this viewer may be told it (0072)."""
+
+    named: ContactPerson
+    shown_match: str
+
+    @property
+    def shown_match_label(self) -> str:
+        return selectors.match_label(self.shown_match)
+
+    @property
+    def record(self) -> SourceRecord:
+        return self.named.record
+
+    @property
+    def person_id(self) -> int | None:
+        return self.named.person_id
+
+    def get_role_display(self) -> str:
+        return self.named.get_role_display()
+
+
+def _people_as_told(viewer: Practitioner, contact: Contact) -> list[PersonAsTold]:
+    return [
+        PersonAsTold(p, selectors.match_for_viewer(viewer=viewer, contact=contact, person=p))
+        for p in contact.people.select_related("record")
+    ]
+
+
 def _detail_context(viewer: Practitioner, contact: Contact) -> dict[str, Any]:
     mash = selectors.is_mash(viewer) and contact.mash_agency_id == viewer.agency_id
     context: dict[str, Any] = {
         "contact": contact,
         "is_mash": mash,
-        "people": list(contact.people.select_related("record")),
+        "people": _people_as_told(viewer, contact),
         "categories": list(contact.categories.all()),
         "decision": selectors.decision_of(contact=contact),
         "feedback": selectors.feedback_of(contact=contact),

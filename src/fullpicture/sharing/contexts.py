@@ -61,6 +61,12 @@ def register_work_context(kind: str, checker: Checker, *, default_purpose: str) 
     _DEFAULT_PURPOSE[kind] = default_purpose
 
 
+def unregister_work_context(kind: str) -> None:
+    """Forget a kind (tests that register one of their own)."""
+    _CHECKERS.pop(kind, None)
+    _DEFAULT_PURPOSE.pop(kind, None)
+
+
 def default_purpose_of(kind: str) -> str:
     return _DEFAULT_PURPOSE[kind]
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from fullpicture.partnerships.models import Agency, Practitioner
 from fullpicture.people.models import Person, SourceRecord
 from fullpicture.sharing.models import FeedKind, FeedStatus, Involvement
+from fullpicture.sharing.policy import policy_context, record_agencies_for
 from fullpicture.sharing.selectors import agencies_visible_to, records_visible_to
 
 
@@ -42,6 +43,7 @@ FOUND = "found"
 NONE_FOUND = "none_found"
 NOT_COVERED = "not_covered"
 NO_FEED = "no_feed"
+CONSENT_ONLY = "consent_only"
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class AgencyCoverage:
             NONE_FOUND: "None found",
             NOT_COVERED: "Not covered",
             NO_FEED: "No feed received",
+            CONSENT_ONLY: "Only with consent",
         }[self.state]
 
 
@@ -97,6 +100,9 @@ def person_coverage(
     current its feed is. ``records`` and ``items`` are what the page already shows (the
     person's records and chronology, both read through the policy point)."""
     agencies = {a.pk: a for a in agencies_visible_to(viewer=viewer, purpose=purpose)}
+    # Agencies joined only by agreements that rest on consent: without a record shown,
+    # nothing may be said (neither "none found" nor "not covered"), as consent decides.
+    consent_only = record_agencies_for(policy_context(viewer=viewer, purpose=purpose)).consent_only
     more = {i.source_agency_id for i in items} | {r.agency_id for r in records}
     agencies.update(Agency.objects.in_bulk(sorted(more - set(agencies))))
     statuses = {
@@ -111,6 +117,8 @@ def person_coverage(
         current_to = status.current_to if status else None
         if held or shown:
             state, why = FOUND, ""
+        elif agency.pk in consent_only:
+            state, why = CONSENT_ONLY, "shared for this purpose only where consent is given"
         elif status is None:
             state, why = NO_FEED, "nothing can be said about what it holds"
         else:

@@ -46,6 +46,7 @@ from fullpicture.audit.services import Actor, EventSpec, ledger_record, ledger_r
 from fullpicture.core.csvfile import ImportRejected, RowError, parse_date, parse_datetime, read_rows
 from fullpicture.partnerships.models import Agency
 from fullpicture.people.models import SourceRecord
+from fullpicture.sharing.consent import record_consents_refresh_for_items
 from fullpicture.sharing.models import (
     Consent,
     FeedKind,
@@ -390,6 +391,8 @@ def items_import(
         done += len(new_rows)
         updated = writer.update(changed_rows, progress=progress, done=done, total=total)
         writer.refresh_ranks()
+        # the consent recorded on the items is the agency's consent for their records
+        record_consents_refresh_for_items(item_ids=[o.id for o in created + updated])
         writer.notify_saved()
         result.created, result.updated = len(created), len(updated)
         result.outcomes.extend(created + updated)

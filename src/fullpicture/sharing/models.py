@@ -855,3 +855,33 @@ class ItemRemoval(models.Model):
 
     def __str__(self) -> str:
         return f"Item {self.item_id} removed"
+
+
+class RecordConsent(models.Model):
+    """The consent an agency holds for sharing its record of a person (docs/decisions/0072).
+
+    One row per record, kept from the consent the agency records on its items about the
+    record (the latest given or refused wins; "not sought" changes nothing). It hangs off
+    the record, so it follows linkage as involvements and items do. Under an agreement that
+    rests on consent (early help) another agency's record, its involvements and the fact
+    that it is known to that agency are visible only where this says "given"."""
+
+    record = models.OneToOneField(
+        SourceRecord, on_delete=models.CASCADE, primary_key=True, related_name="consent"
+    )
+    state = models.CharField(max_length=16, choices=Consent.choices)
+    recorded_at = models.DateTimeField(help_text="When the consent it follows was recorded.")
+    item = models.ForeignKey(
+        InformationItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The item whose consent this is.",
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["state"], name="record_consent_state")]
+
+    def __str__(self) -> str:
+        return f"Consent {self.state} for record {self.record_id}"

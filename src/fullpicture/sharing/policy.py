@@ -56,6 +56,10 @@ The rules (docs/decisions/0003-policy-rules.md):
    decision about another agency, and the review sees that too), and every agency's
    records of those persons; nothing about anyone else
    (docs/decisions/0054-review-grants.md).
+7. Records (and so involvements and "known to") follow the agreements as items do: the own
+   agency's, those of agencies joined for the purpose where an agreement not resting on
+   consent joins them or the record's consent is given (``RecordConsent``), and every
+   record of a person under break-glass (docs/decisions/0072).
 """
 
 from __future__ import annotations
@@ -87,6 +91,7 @@ from fullpicture.sharing.models import (
     InformationItem,
     ItemDecision,
     Outcome,
+    RecordConsent,
     ReviewGrant,
     Sensitivity,
 )
@@ -693,27 +698,100 @@ def agency_filter(*, viewer: Practitioner, purpose: str) -> Q:
     return agency_filter_for(policy_context(viewer=viewer, purpose=purpose))
 
 
+# --- Records, involvements and "known to" under consent (docs/decisions/0072) ----------
+# An agency's records of a person (names, addresses), its involvements (who works with
+# them) and the fact that the person is known to it follow the agreements like items do:
+# under an agreement that rests on consent (early help) another agency's record is seen
+# only where that agency holds consent given for it (``RecordConsent``); a refusal, or no
+# consent recorded, stands. Under any other agreement consent is recorded, not required.
+
+
+@dataclass(frozen=True)
+class RecordAgencies:
+    """Which other agencies' records a context reaches by agreement, and on what terms."""
+
+    free: frozenset[int]  # joined by an agreement that does not rest on consent
+    consent_only: frozenset[int]  # joined only by agreements that rest on consent
+
+
+def record_agencies_for(ctx: PolicyContext) -> RecordAgencies:
+    """Agencies joined to the viewer's by an agreement for the purpose, split by whether
+    their records need consent given (joined only by consent-based agreements) or not."""
+    if not ctx.purpose_allowed or ctx.agency_id is None:
+        return RecordAgencies(frozenset(), frozenset())
+    own = {ctx.agency_id}
+    free = {a for rule in ctx.agreements if not rule.consent_required for a in rule.parties}
+    consent = {a for rule in ctx.agreements if rule.consent_required for a in rule.parties}
+    return RecordAgencies(frozenset(free - own), frozenset(consent - free - own))
+
+
 def record_filter_for(ctx: PolicyContext) -> Q:
-    """Records (names, addresses) the viewer may see: agencies joined by an agreement for
-    the purpose, and every agency's records of a person under an active break-glass grant
-    (or in an active review grant's scope)."""
+    """Records (names, addresses; their involvements; "known to") the viewer may see: the
+    own agency's, those of agencies joined by an agreement for the purpose (consent given
+    where every such agreement rests on consent), and every agency's records of a person
+    under an active break-glass grant (or in an active review grant's scope)."""
     if ctx.review_grant is not None:
         if not ctx.grant_persons:
-            return Q(pk__in=[])
+            return NOTHING
         return Q(person_id__in=sorted(ctx.grant_persons))
     if ctx.agency_id is None:
-        return Q(pk__in=[])
-    q = Q(pk__in=[])
+        return NOTHING
+    terms: list[Q] = []
     if ctx.reads_own:
-        q |= Q(agency_id=ctx.agency_id)
-    if ctx.other_agency_ids:
-        others = Q(agency_id__in=sorted(ctx.other_agency_ids))
-        if ctx.work_persons is not None:  # bound to the work context's persons (rule 6)
-            others &= Q(person_id__in=sorted(ctx.work_persons))
-        q |= others
+        terms.append(Q(agency_id=ctx.agency_id))
+    joined = record_agencies_for(ctx)
+    # other agencies' records only of the persons the work context covers (rule 6)
+    bound = [] if ctx.work_persons is None else [Q(person_id__in=sorted(ctx.work_persons))]
+    if joined.free:
+        terms.append(_all([Q(agency_id__in=sorted(joined.free)), *bound]))
+    if joined.consent_only:
+        # the record's own consent row (one-to-one: the join adds no rows), looked up by
+        # primary key; ``pk IN (subquery)`` made SQLite read every consent given first
+        terms.append(
+            _all(
+                [
+                    Q(agency_id__in=sorted(joined.consent_only), consent__state=Consent.GIVEN),
+                    *bound,
+                ]
+            )
+        )
     if ctx.break_glass:
-        q |= Q(person_id__in=sorted(ctx.break_glass))
-    return q
+        terms.append(Q(person_id__in=sorted(ctx.break_glass)))
+    return _any(terms)
+
+
+def decide_record_for(ctx: PolicyContext, *, record: Any) -> Decision:
+    """Decide for one record (an agency's record of a person); agrees exactly with
+    ``record_filter_for`` (the records oracle checks both against a reference model)."""
+    if ctx.review_grant is not None:
+        if record.person_id is not None and record.person_id in ctx.grant_persons:
+            return Decision(True, ctx.grant_basis, f"learning review grant {ctx.review_grant}")
+        return Decision(False, DENIED, "not a person the learning review covers")
+    if ctx.agency_id is None:
+        return Decision(False, DENIED, "not signed in to an agency, or not a known purpose")
+    if record.agency_id == ctx.agency_id and ctx.reads_own:
+        return Decision(True, OWN_AGENCY, "the viewer's own agency holds it")
+    reason = "no agreement in force joins the agencies for this purpose"
+    joined = record_agencies_for(ctx)
+    if ctx.work_persons is not None and record.person_id not in ctx.work_persons:
+        joined = RecordAgencies(frozenset(), frozenset())  # outside the work context (rule 6)
+        reason = "not a person the work context covers"
+    rules = [r for r in ctx.agreements if record.agency_id in r.parties]
+    if record.agency_id in joined.free:
+        rule = next(r for r in rules if not r.consent_required)
+        return Decision(True, rule.legal_basis, f"agreement {rule.reference}")
+    if record.agency_id in joined.consent_only:
+        held = RecordConsent.objects.filter(record_id=record.pk)
+        state = held.values_list("state", flat=True).first()
+        if state == Consent.GIVEN:
+            rule = rules[0]
+            return Decision(True, rule.legal_basis, f"agreement {rule.reference}, consent given")
+        reason = "the agreement rests on consent and the agency holds none given for this record"
+    if record.person_id is not None and record.person_id in ctx.break_glass:
+        return Decision(
+            True, BREAK_GLASS_BASIS, f"break-glass grant {ctx.break_glass[record.person_id]}"
+        )
+    return Decision(False, DENIED, reason)
 
 
 # --- Review grants -------------------------------------------------------------------

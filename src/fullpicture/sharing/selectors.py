@@ -501,9 +501,11 @@ class FamilyTie:
 def person_relationships(*, viewer: Practitioner, person: Person, purpose: str) -> list[FamilyTie]:
     """Relationships recorded by agencies the viewer may see, with related persons they may see."""
     agencies = agencies_visible_to(viewer=viewer, purpose=purpose)
+    # The person's side of the tie must be a record the viewer may see (consent: 0072).
+    records = records_visible_to(viewer=viewer, purpose=purpose).filter(person=person)
     rels = (
         Relationship.objects.filter(agency__in=agencies)
-        .filter(Q(from_record__person=person) | Q(to_record__person=person))
+        .filter(Q(from_record__in=records.values("pk")) | Q(to_record__in=records.values("pk")))
         .select_related("from_record", "to_record")
     )
     visible_persons = persons_visible_to(viewer=viewer, purpose=purpose)

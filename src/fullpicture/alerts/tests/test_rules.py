@@ -104,7 +104,7 @@ def _family(world, codes):
     return mother, child, records
 
 
-def _feed(code, rows):
+def _feed(code, rows, **values):
     from fullpicture.partnerships.models import Agency
 
     lines = []
@@ -118,6 +118,7 @@ def _feed(code, rows):
             recorded_at="2026-11-01",
             summary="A fictional item",
         )
+        row.update(values)
         lines.append((n, row))
     return items_import(
         agency=Agency.objects.get(code=code),

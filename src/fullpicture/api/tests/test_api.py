@@ -113,8 +113,11 @@ def test_no_or_bad_token_is_401(client, world, header):
 def test_the_whole_journey_through_the_api(client, world, tokens):
     status, contact = call(client, "post", "/contacts", tokens["school"], CONTACT)
     assert status == 201, contact
-    assert [p["match"] for p in contact["people"]] == ["new", "new"]
+    # the referrer is told "recorded", never "new" (0072); the MASH sees the match
+    assert [p["match"] for p in contact["people"]] == ["recorded", "recorded"]
     cid = contact["id"]
+    status, seen = call(client, "get", f"/contacts/{cid}", tokens["mash"])
+    assert [p["match"] for p in seen["people"]] == ["new", "new"]
 
     status, _ = call(client, "post", f"/contacts/{cid}/triage", tokens["school"], {"rag": "red"})
     assert status == 400  # a school system cannot triage

@@ -36,7 +36,9 @@ def test_a_teacher_records_a_concern_and_is_told_only_the_match(client, world):
     assert response.status_code == 302
     assert response["Location"] == f"/front-door/contacts/{contact.pk}/"
     page = client.get(response["Location"]).content.decode()
-    assert "New to the hub" in page
+    # the referrer is never told "new" (that would tell "known" by its absence): 0072
+    assert "New to the hub" not in page
+    assert "Recorded: the MASH checks whether they are known" in page
     assert "Triage" not in page  # the MASH's tools are not the teacher's
 
 

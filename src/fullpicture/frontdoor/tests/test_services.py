@@ -14,6 +14,7 @@ from fullpicture.frontdoor.models import (
     Feedback,
     Match,
     ReferralState,
+    ReferrerMatch,
     Status,
     ThresholdDecision,
 )
@@ -51,7 +52,9 @@ def test_contact_matches_people_and_stores_an_item(world):
     created = services.contact_create(user=world.teacher, data=contact_input())
     contact = created.contact
     assert contact.reference.startswith("FD-2026-")
-    assert [m.match for m in created.matches] == [Match.NEW, Match.NEW]
+    # the referrer is told "recorded"; the MASH sees the engine's answer (0072)
+    assert [m.match for m in created.matches] == [ReferrerMatch.RECORDED] * 2
+    assert [p.match for p in contact.people.order_by("pk")] == [Match.NEW, Match.NEW]
     assert contact.mash_agency == world.mash
     # decision due one working day after receipt: Tuesday 10:00
     assert contact.decision_due_at == dt.datetime(2026, 3, 3, 10, 0, tzinfo=dt.UTC)

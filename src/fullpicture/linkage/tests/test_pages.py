@@ -249,4 +249,7 @@ def test_no_standing_access_to_persons_not_waiting_for_review(client, world):
         merge = client.get(f"/linkage/persons/{world['x'].pk}/merge/", {"other": str(y.pk)})
         assert "Yusuf" not in merge.content.decode()
         assert client.get(f"/linkage/persons/{y.pk}/merge/").status_code == 404
-    assert not LedgerEvent.objects.filter(object_type="person_records", object_id=str(y.pk))
+    # nothing was read: the refusals are "denied" events, never a view
+    seen = LedgerEvent.objects.filter(object_type="person_records", object_id=str(y.pk))
+    assert not seen.exclude(action="denied").exists()
+    assert seen.filter(action="denied").exists()

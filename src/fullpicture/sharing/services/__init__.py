@@ -13,6 +13,7 @@
 The item feed lives in ``sharing.feeds``. Every name stays importable from here.
 """
 
+from fullpicture.sharing.consent import record_consents_refresh, record_consents_refresh_for_items
 from fullpicture.sharing.errors import SharingRefused
 from fullpicture.sharing.feeds import (
     ITEM_COLUMNS,
@@ -140,6 +141,8 @@ __all__ = [
     "items_refresh_policy_facts",
     "items_retention_facts",
     "notification_mark_read",
+    "record_consents_refresh",
+    "record_consents_refresh_for_items",
     "review_grant_create",
     "review_grant_end",
     "review_grant_tell_agencies",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import ledger_record
 from fullpicture.partnerships.models import Agency, Practitioner
+from fullpicture.sharing.consent import record_consents_refresh_for_items
 from fullpicture.sharing.errors import SharingRefused
 
 # The item feed lives in sharing.feeds; its names stay importable from here (__all__).
@@ -34,6 +35,7 @@ def items_refresh_persons(*, items: Iterable[InformationItem]) -> None:
         return
     _items_refresh_persons(item_ids)
     items_refresh_policy_facts(item_ids=item_ids)
+    record_consents_refresh_for_items(item_ids=item_ids)
 
 
 def _items_refresh_persons(item_ids: list[int]) -> None:
