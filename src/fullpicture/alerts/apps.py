@@ -18,6 +18,8 @@ class AlertsConfig(AppConfig):
     verbose_name = "Alerts"
 
     def ready(self) -> None:
-        from fullpicture.alerts import receivers  # noqa: F401  (connects the receivers)
+        from fullpicture.alerts import contexts, receivers  # noqa: F401  (connects the receivers)
+
+        contexts.register()
 
         post_migrate.connect(_seed, sender=self, dispatch_uid="alerts_seed_rules")

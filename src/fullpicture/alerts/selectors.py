@@ -33,6 +33,7 @@ from fullpicture.audit.services import ledger_record
 from fullpicture.linkage.engine.identifiers import clean_nhs_number
 from fullpicture.partnerships.models import MASH_ROLES, Agency, AgencyType, Practitioner
 from fullpicture.people.models import Household
+from fullpicture.sharing.contexts import purpose_in
 from fullpicture.sharing.models import InformationItem
 from fullpicture.sharing.policy import Purpose, purpose_allowed
 from fullpicture.sharing.selectors import items_visible_to, records_visible_to
@@ -246,8 +247,10 @@ def alert_explanation_for(*, viewer: Practitioner, alert: Alert) -> str:
         return alert.explanation  # attendances and moves: no agency's items are described
     counted = _counted_items(alert)
     counted_ids = [item_id for item_id, _ in counted]
+    # read in the alert's own work context (alerts/contexts.py): its persons, for its MASH
+    purpose = purpose_in(EXPLANATION_PURPOSE, f"alert:{alert.pk}")
     seen = list(
-        items_visible_to(viewer=viewer, purpose=EXPLANATION_PURPOSE)
+        items_visible_to(viewer=viewer, purpose=purpose)
         .filter(pk__in=counted_ids)
         .values_list("pk", "source_agency__code", "category__slug", "occurred_at")
     )
@@ -287,7 +290,7 @@ def alert_explanation_for(*, viewer: Practitioner, alert: Alert) -> str:
         parts.append("You may see none of the items it counted.")
     persons = [p.pk for p in alert.persons.all()]
     known = set(
-        records_visible_to(viewer=viewer, purpose=EXPLANATION_PURPOSE)
+        records_visible_to(viewer=viewer, purpose=purpose)
         .filter(person_id__in=persons)
         .values_list("agency_id", flat=True)
     )

@@ -2,8 +2,11 @@
 version, one of them not its last editor; any edit needs accepting again; suspending asks
 for a confirmation (issue 14, docs/decisions/0064-four-eyes.md)."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from fullpicture.audit.models import LedgerEvent
 from fullpicture.partnerships.tests.factories import (
@@ -12,7 +15,14 @@ from fullpicture.partnerships.tests.factories import (
     PractitionerFactory,
 )
 from fullpicture.people.tests.factories import PersonFactory, SourceRecordFactory
-from fullpicture.sharing.models import Agreement, AgreementAcceptance, AgreementStatus
+from fullpicture.sharing.contexts import purpose_in
+from fullpicture.sharing.models import (
+    Agreement,
+    AgreementAcceptance,
+    AgreementStatus,
+    InformationRequest,
+    RequestRecipient,
+)
 from fullpicture.sharing.policy import decide
 from fullpicture.sharing.tests.factories import InformationItemFactory
 
@@ -59,7 +69,22 @@ def _post(towns, *agencies, **changes):
 
 
 def _reads(towns) -> bool:
-    return decide(viewer=towns["manager"], item=towns["item"], purpose=SE).allowed
+    """Does the MASH manager read the police item, in the work of a request the MASH sent
+    the police about the child (a purpose is read in a work context: decision 0056)?"""
+    if "request" not in towns:
+        now = timezone.now()
+        request = InformationRequest.objects.create(
+            person=towns["item"].persons.get(),
+            purpose=SE,
+            requested_by=towns["manager"],
+            from_agency=towns["csc"],
+            requested_at=now,
+            due_at=now + dt.timedelta(days=1),
+        )
+        RequestRecipient.objects.create(request=request, agency=towns["police"])
+        towns["request"] = request
+    purpose = purpose_in(SE, f"request:{towns['request'].pk}")
+    return decide(viewer=towns["manager"], item=towns["item"], purpose=purpose).allowed
 
 
 def _accept(client, user, agreement):

@@ -5,14 +5,17 @@ governance/tests/test_four_eyes_holds.py."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from fullpicture.audit.models import LedgerEvent
 from fullpicture.audit.services import Actor
 from fullpicture.partnerships.tests.factories import PractitionerFactory
 from fullpicture.sharing.feeds import items_import
-from fullpicture.sharing.models import Challenge, ItemRemoval
+from fullpicture.sharing.models import Challenge, InformationRequest, ItemRemoval, RequestRecipient
 from fullpicture.sharing.selectors import items_visible_to
 from fullpicture.sharing.tests.feeds_town import item_row, make_town
 
@@ -38,13 +41,14 @@ def _item(town):
     return items_visible_to(viewer=town.officer, purpose=PURPOSE).get(source_id="INC-9")
 
 
-def _raise(client, town, who, purpose="direct_care"):
+def _raise(client, town, who, purpose="direct_care", context=""):
     client.force_login(who)
     response = client.post(
         reverse("sharing:challenge_new"),
         {
             "person": town.child.pk,
             "purpose": purpose,
+            "context": context,
             "about": "item",
             "object": _item(town).pk,
             "reason": "Recorded against the wrong child.",
@@ -90,7 +94,20 @@ def test_the_raiser_cannot_be_the_second_person(client, town):
 
 def test_a_second_person_removes_it_and_a_tombstone_remains(client, town):
     item = _item(town)
-    challenge = _raise(client, town, town.mash_worker, purpose=PURPOSE)
+    # the MASH reads the police item in the work of a request it sent the police
+    now = timezone.now()
+    request = InformationRequest.objects.create(
+        person=town.child,
+        purpose=PURPOSE,
+        requested_by=town.mash_worker,
+        from_agency=town.mash,
+        requested_at=now,
+        due_at=now + dt.timedelta(days=1),
+    )
+    RequestRecipient.objects.create(request=request, agency=town.police)
+    challenge = _raise(
+        client, town, town.mash_worker, purpose=PURPOSE, context=f"request:{request.pk}"
+    )
     _answer(client, town.officer, challenge, note="Wrong child: our error.")
     page = client.get(reverse("sharing:challenges")).content.decode()
     assert f'data-removal-proposed="{town.officer.pk}"' in page

@@ -17,6 +17,7 @@ from fullpicture.alerts.tests.factories import ProtectionFlagFactory
 from fullpicture.audit.models import LedgerEvent
 from fullpicture.audit.tests.test_ledger import _RefuseInserts
 from fullpicture.governance.learning import learning_review_decide, learning_review_request
+from fullpicture.linkage.tests.factories import RecordLinkFactory
 from fullpicture.partnerships.models import AgencyType, Role
 from fullpicture.partnerships.tests.factories import (
     AgencyFactory,
@@ -137,6 +138,10 @@ def test_household_views_are_listed(town):
 
 
 def test_linkage_views_are_listed(town):
+    # a reviewer reads a person's records only while a pair of theirs waits for review
+    other = SourceRecordFactory(agency=town["csc"], source_id="L-2", given_name="Lilah")
+    RecordLinkFactory(record=town["record"])
+    RecordLinkFactory(record=other, review=True, review_with=town["record"])
     client = _client(town["manager"])
     url = f"/linkage/persons/{town['child'].pk}/"
     assert client.get(url).status_code == 200
