@@ -34,6 +34,7 @@ from fullpicture.linkage import matching
 from fullpicture.linkage.engine import Assignment, LinkageModel, MatchResult, link_batch
 from fullpicture.linkage.engine import Outcome as EngineOutcome
 from fullpicture.linkage.engine.identifiers import clean_nhs_number, clean_pnc_id, clean_upn
+from fullpicture.linkage.locks import linker_locked
 from fullpicture.linkage.models import (
     LinkHistory,
     LinkState,
@@ -189,6 +190,7 @@ def records_import_file(
     )
 
 
+@linker_locked("importing records")
 def records_import(
     *,
     agency: Agency,
@@ -287,6 +289,7 @@ class LinkSummary:
 CHUNK = 2000
 
 
+@linker_locked("batch linking")
 def link_pending(
     *,
     actor: Actor,
@@ -534,6 +537,7 @@ def record_match(*, record: SourceRecord) -> MatchResult:
     return result
 
 
+@linker_locked("real-time linking")
 def record_link_now(*, record: SourceRecord, actor: Actor) -> MatchResult:
     """Match one new record at once and store the outcome (same three as batch)."""
     with transaction.atomic():
@@ -571,6 +575,7 @@ def record_link_now(*, record: SourceRecord, actor: Actor) -> MatchResult:
     return result
 
 
+@linker_locked("linking")
 def records_link(
     *, actor: Actor, progress: Callable[[int, int], None] | None = None
 ) -> LinkSummary:
@@ -677,6 +682,7 @@ def _events(action: str, records: list[SourceRecord], **details: object) -> list
     ]
 
 
+@linker_locked("a review decision")
 def review_decide(
     *, record_id: int, version: int, same_person: bool, reason: str, actor: Actor
 ) -> RecordLink:
@@ -754,6 +760,7 @@ def review_decide(
         return RecordLink.objects.get(record_id=record_id)
 
 
+@linker_locked("undoing a link")
 def record_unlink(*, record_id: int, version: int, reason: str, actor: Actor) -> int:
     """Undo a record's link: it goes back to a person of its own. Returns that person."""
     _require_reviewer(actor)
@@ -799,6 +806,7 @@ def _person_records(person_id: int, token: str) -> list[SourceRecord]:
     return records
 
 
+@linker_locked("a split")
 def person_split(
     *, person_id: int, record_ids: Sequence[int], token: str, reason: str, actor: Actor
 ) -> int:
@@ -846,6 +854,7 @@ def person_split(
         return new_person.pk
 
 
+@linker_locked("a merge")
 def persons_merge(
     *,
     keep_id: int,
