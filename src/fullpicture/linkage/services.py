@@ -30,6 +30,7 @@ from fullpicture.core.csvfile import (
     parse_date,
     read_rows,
 )
+from fullpicture.core.followups import followups_enqueue
 from fullpicture.linkage import matching
 from fullpicture.linkage.engine import Assignment, LinkageModel, MatchResult, link_batch
 from fullpicture.linkage.engine import Outcome as EngineOutcome
@@ -273,6 +274,7 @@ def records_import(
                 "rejected": len(result.rejected),
             },
         )
+        followups_enqueue()
     if progress is not None:
         progress(len(parsed), len(parsed))
     return result
@@ -487,6 +489,7 @@ def _apply_assignments(
     LinkHistory.objects.bulk_create(history, batch_size=1000)
     ledger_record_many(actor=actor, events=events)
     records_relinked.send(sender=SourceRecord, record_ids=[r.pk for r in changed])
+    followups_enqueue()
 
 
 # ------------------------------------------------------------------ link state
@@ -667,6 +670,7 @@ def _move(
         h.link_version = version
     LinkHistory.objects.bulk_create(history)
     records_relinked.send(sender=SourceRecord, record_ids=ids)
+    followups_enqueue()
 
 
 def _events(action: str, records: list[SourceRecord], **details: object) -> list[EventSpec]:

@@ -43,6 +43,7 @@ from django.utils import timezone
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import Actor, EventSpec, ledger_record, ledger_record_many
 from fullpicture.core.csvfile import ImportRejected, RowError, parse_date, parse_datetime, read_rows
+from fullpicture.core.followups import followups_enqueue
 from fullpicture.partnerships.models import Agency
 from fullpicture.people.models import SourceRecord
 from fullpicture.sharing.models import (
@@ -414,6 +415,7 @@ def items_import(
         feed_status_record(
             agency=agency, kind=FeedKind.ITEMS, current_to=current_to, rows=total, coverage=coverage
         )
+        followups_enqueue()  # the alert rules' task commits with the items
     if progress is not None:
         progress(total, total)
     logger.info(
