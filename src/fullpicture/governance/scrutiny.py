@@ -8,7 +8,6 @@ the same rows, so the chart, the table and the file cannot disagree.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import statistics
@@ -20,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from fullpicture.audit.models import Action, LedgerEvent
+from fullpicture.core.csvfile import csv_writer
 from fullpicture.partnerships.models import Agency, Practitioner, RoleCode
 from fullpicture.sharing.models import BreakGlassReview, WithholdReason
 
@@ -68,7 +68,7 @@ class Panel:
 
     def csv_text(self) -> str:
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv_writer(out, lineterminator="\n")
         writer.writerow(self.columns)
         writer.writerows(self.rows)
         return out.getvalue()

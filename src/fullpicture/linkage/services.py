@@ -180,8 +180,9 @@ def records_import_file(
     Re-importing the same file changes nothing; a changed row updates its
     record and sends it back to be linked (unless a reviewer fixed its link).
     """
-    rows = read_rows(path, columns=RECORD_COLUMNS)
-    return records_import(
+    formula_cells: list[RowError] = []
+    rows = read_rows(path, columns=RECORD_COLUMNS, warnings=formula_cells)
+    result = records_import(
         agency=agency,
         rows=rows,
         file=path.name,
@@ -189,6 +190,8 @@ def records_import_file(
         skip_bad_rows=skip_bad_rows,
         progress=progress,
     )
+    result.warnings[:0] = formula_cells
+    return result
 
 
 @linker_locked("importing records")

@@ -122,6 +122,7 @@ class ItemImportResult:
     unchanged: int = 0
     rejected: list[RowError] = field(default_factory=list)
     outcomes: list[RowOutcome] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -272,8 +273,9 @@ def items_import_file(
     coverage: Coverage | None = None,
 ) -> ItemImportResult:
     """Import one agency's items file (``ITEM_COLUMNS``); see ``items_import``."""
-    rows = read_rows(path, columns=ITEM_COLUMNS)
-    return items_import(
+    formula_cells: list[RowError] = []
+    rows = read_rows(path, columns=ITEM_COLUMNS, warnings=formula_cells)
+    result = items_import(
         agency=agency,
         rows=rows,
         file=path.name,
@@ -283,6 +285,8 @@ def items_import_file(
         current_to=current_to,
         coverage=coverage,
     )
+    result.warnings[:0] = formula_cells
+    return result
 
 
 def _where(file: str, number: int) -> str:

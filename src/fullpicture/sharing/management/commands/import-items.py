@@ -68,6 +68,8 @@ class Command(BaseCommand):
                 )
         except ImportRejected as exc:
             raise refused(path, exc) from exc
+        for warning in result.warnings:
+            self.stderr.write(f"warning: {warning}")
         if result.rejected:
             write_rejects(self, path, result.rejected)
         self.stdout.write(
