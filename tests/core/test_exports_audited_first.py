@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 
 from fullpicture.audit.models import LedgerEvent
 from fullpicture.audit.services import Actor
@@ -70,22 +69,6 @@ def test_formula_cells_are_warned_about_on_import_and_neutralised_on_export(tmp_
         cells = {r["source_id"] for r in csv.DictReader(handle)}
     assert cells == {"'=1+1", "S2"}
     assert SourceRecord.objects.filter(source_id="=1+1").exists()  # stored as sent
-
-
-@pytest.fixture
-def read_only_database() -> Iterator[None]:
-    """The database refuses every write (as a read-only file or a standby would)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("PRAGMA query_only = ON")
-        else:
-            cursor.execute("SET default_transaction_read_only = on")
-    yield
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("PRAGMA query_only = OFF")
-        else:
-            cursor.execute("SET default_transaction_read_only = off")
 
 
 def _files(folder: Path) -> list[str]:

@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -135,8 +136,47 @@ def read_rows(
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportRejected([RowError(name, 0, "", "the file is not UTF-8 text")]) from exc
+        raise ImportRejected([encoding_error(name, raw, exc)]) from exc
     return parse_rows(text, name=name, columns=columns, warnings=warnings)
+
+
+def encoding_error(name: str, raw: bytes, exc: UnicodeDecodeError) -> RowError:
+    """Where a file stops being UTF-8: its line (the row, as a spreadsheet counts them
+    when no cell spans lines), the byte's offset in the file and its value."""
+    line = raw.count(b"\n", 0, exc.start) + 1
+    start = raw.rfind(b"\n", 0, exc.start) + 1
+    return RowError(
+        name,
+        line,
+        "",
+        f"is not UTF-8 text: byte 0x{raw[exc.start]:02X} at offset {exc.start} of the file "
+        f"(line {line}, byte {exc.start - start + 1} of the line); save the file as UTF-8",
+    )
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def control_character(value: str) -> str | None:
+    """The name of the first control character in ``value`` (tab and line breaks are
+    text), or None. NUL and its kind are refused on both databases alike."""
+    found = CONTROL_CHARACTERS.search(value)
+    if found is None:
+        return None
+    code = ord(found.group())
+    return "a NUL byte" if code == 0 else f"the control character 0x{code:02X}"
+
+
+def control_character_errors(name: str, number: int, row: dict[str, str]) -> list[RowError]:
+    """A row error for each cell holding a control character."""
+    errors = []
+    for column, value in row.items():
+        what = control_character(value)
+        if what is not None:
+            errors.append(
+                RowError(name, number, column, f"contains {what}, which no field may hold")
+            )
+    return errors
 
 
 def parse_rows(
@@ -172,6 +212,11 @@ def parse_rows(
                         name, number, "", f"expected {len(header)} values, found {len(values)}"
                     )
                 )
+                continue
+            row = dict(zip(header, values, strict=True))
+            bad = control_character_errors(name, number, row)
+            if bad:
+                errors.extend(bad)
                 continue
             if warnings is not None:
                 warnings.extend(

@@ -39,6 +39,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from fullpicture.core.errors import PlainError
 from fullpicture.linkage.models import LinkerLock
 
 ADVISORY_KEY = 0x46504C4B  # "FPLK": the one key Full Picture's linkers share
@@ -50,7 +51,7 @@ R = TypeVar("R")
 _held = threading.local()
 
 
-class LinkerBusy(Exception):
+class LinkerBusy(PlainError):
     """Another linking run holds the lock (and did not finish within the wait)."""
 
 
