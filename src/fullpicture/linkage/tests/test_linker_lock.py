@@ -98,8 +98,9 @@ def test_a_second_run_says_plainly_that_one_is_running(population, settings):
         with linker_lock(purpose="a test run"):
             held.set()
             release.wait(timeout=60)
+        connections.close_all()
 
-    holder = threading.Thread(target=lambda: (hold(), connections.close_all()))
+    holder = threading.Thread(target=hold)
     holder.start()
     try:
         assert held.wait(timeout=60)

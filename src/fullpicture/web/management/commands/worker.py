@@ -164,7 +164,7 @@ class ResilientWorker(Worker):
 class Command(DbWorkerCommand):
     help = "Run the background task worker (retries with back-off when the database is away)."
 
-    def handle(  # type: ignore[override]
+    def handle(
         self,
         *,
         verbosity: int,
