@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from fullpicture.web import chronology_views, oidc, signin, views
+from fullpicture.web import chronology_views, observability, oidc, signin, views
 
 app_name = "web"
 
@@ -38,4 +38,6 @@ urlpatterns = [
         name="household_pdf",
     ),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", observability.readyz, name="readyz"),
+    path("metrics", observability.metrics, name="metrics"),
 ]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "fullpicture.web.observability.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -213,11 +214,23 @@ FULLPICTURE_API_AUTHENTICATORS = ["fullpicture.api.api.TokenAuth"]  # tokens at 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "fullpicture.core.logs.JsonLinesFormatter"},
+    },
+    # FULLPICTURE_LOG_FORMAT=json: one JSON object per line (production's default).
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env.str("FULLPICTURE_LOG_FORMAT", default="plain"),
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "fullpicture": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# /metrics: a bearer token, or (when empty) loopback callers only.
+FULLPICTURE_METRICS_TOKEN = env.str("FULLPICTURE_METRICS_TOKEN", default="")
