@@ -211,7 +211,7 @@ FULLPICTURE_BREAK_GLASS_HOURS = env.int("FULLPICTURE_BREAK_GLASS_HOURS", default
 FULLPICTURE_API_AUTHENTICATORS = ["fullpicture.api.api.TokenAuth"]  # tokens at the point of care
 
 # Personal data never goes to logs: loggers carry ids and event kinds only.
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
