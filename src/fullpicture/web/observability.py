@@ -29,6 +29,7 @@ from django_tasks import task_backends
 from django_tasks_db import DatabaseBackend
 
 from fullpicture.audit.selectors import ledger_head
+from fullpicture.core.timings import timings_read
 from fullpicture.web.models import WorkerHeartbeat
 
 BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
@@ -147,6 +148,16 @@ def metrics_text() -> str:
     ]
     for status, count in sorted(_task_counts().items()):
         lines.append(f'fullpicture_task_queue{{status="{_label(status)}"}} {count}')
+    lines += [
+        "# HELP fullpicture_operation_last_duration_seconds How long the last run took.",
+        "# TYPE fullpicture_operation_last_duration_seconds gauge",
+        "# HELP fullpicture_operation_last_finished_seconds When the last run finished.",
+        "# TYPE fullpicture_operation_last_finished_seconds gauge",
+    ]
+    for operation, timing in sorted(timings_read().items()):
+        series = f'{{operation="{operation}",ok="{str(bool(timing.get("ok"))).lower()}"}}'
+        lines.append(f"fullpicture_operation_last_duration_seconds{series} {timing['seconds']}")
+        lines.append(f"fullpicture_operation_last_finished_seconds{series} {timing['finished_at']}")
     age = _worker_age()
     lines += [
         "# HELP fullpicture_worker_heartbeat_age_seconds Seconds since a worker last beat.",

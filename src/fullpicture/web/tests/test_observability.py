@@ -68,3 +68,19 @@ def test_logs_are_json_lines_without_request_data():
     assert entry["message"] == "linked 5"
     assert set(entry) == {"time", "level", "logger", "message", "process"}
     assert "\n" not in line
+
+
+def test_metrics_give_the_last_import_and_sweep_durations(client, settings, tmp_path):
+    from fullpicture.core.timings import timed
+
+    settings.FULLPICTURE_HOME = tmp_path
+    settings.FULLPICTURE_METRICS_TOKEN = ""
+    with timed("alerts-sweep"):
+        pass
+    with pytest.raises(ValueError, match="bad file"), timed("import-items"):
+        raise ValueError("bad file")
+    text = client.get("/metrics").content.decode()
+    assert 'fullpicture_operation_last_duration_seconds{operation="alerts-sweep",ok="true"}' in text
+    assert (
+        'fullpicture_operation_last_duration_seconds{operation="import-items",ok="false"}' in text
+    )
