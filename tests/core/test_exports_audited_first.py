@@ -92,3 +92,14 @@ def test_the_file_appears_with_its_event(command: str, tmp_path: Path):
     call_command(*command.split(), str(path), stdout=io.StringIO())
     assert _files(tmp_path) == ["out.csv"]
     assert LedgerEvent.objects.filter(action="export").count() == 1
+
+
+def test_a_file_written_whole_or_not_at_all(tmp_path: Path) -> None:
+    from fullpicture.core.csvfile import write_bytes_whole
+
+    path = tmp_path / "sar.pdf"
+    write_bytes_whole(path, b"%PDF-1.7 fictional")
+    assert path.read_bytes() == b"%PDF-1.7 fictional"
+    with pytest.raises(TypeError):
+        write_bytes_whole(tmp_path / "broken.pdf", "not bytes")  # type: ignore[arg-type]
+    assert _files(tmp_path) == ["sar.pdf"]

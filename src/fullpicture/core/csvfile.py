@@ -117,6 +117,24 @@ def file_after_audit(
     return outcome
 
 
+def write_bytes_whole(path: Path, data: bytes) -> None:
+    """Write ``path`` so that it appears whole or not at all (a temporary name beside it,
+    synced, then renamed): a reader never sees half a file, and a failure leaves none.
+    For files whose ledger event the caller has already committed."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.replace(path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+
+
 def read_rows(
     path: Path, *, columns: Sequence[str], warnings: list[RowError] | None = None
 ) -> list[tuple[int, dict[str, str]]]:
