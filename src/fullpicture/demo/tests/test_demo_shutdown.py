@@ -1,4 +1,5 @@
-"""``fullpicture demo`` stops, with its background worker, within 5 s of Ctrl-C or SIGTERM.
+"""``fullpicture demo`` stops, with its background worker, within 5 s of Ctrl-C or SIGTERM
+(and its worker does not outlive it even when it is killed).
 
 A real ``fullpicture demo`` in a subprocess, on a data folder of its own (SQLite).
 """
@@ -72,7 +73,11 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("demo-home")
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+@pytest.mark.parametrize(
+    "signum",
+    [signal.SIGTERM, signal.SIGINT, signal.SIGKILL],
+    ids=["SIGTERM", "Ctrl-C", "killed"],  # killed: the kernel tells the worker (Linux)
+)
 def test_the_demo_stops_with_its_worker_within_five_seconds(home: Path, signum: int) -> None:
     env = {
         **os.environ,

@@ -6,6 +6,7 @@ files, not by Django's development server.
 
 from __future__ import annotations
 
+import ctypes
 import signal
 import subprocess
 import sys
@@ -60,6 +61,7 @@ class Command(BaseCommand):
         worker = subprocess.Popen(
             [sys.executable, "-m", "fullpicture.cli", "worker", "-v", "0", "--no-startup-delay"],
             start_new_session=True,
+            preexec_fn=_die_with_parent,  # only prctl before exec: safe
         )
 
         def stop(signum: int, frame: FrameType | None) -> None:
@@ -92,6 +94,17 @@ class Command(BaseCommand):
         self.stdout.write("")
 
 
+def _die_with_parent() -> None:
+    """On Linux, have the kernel send the worker SIGTERM if the demo dies without
+    stopping it (SIGKILL, a crash), so no worker is left behind."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
+PR_SET_PDEATHSIG = 1
 WORKER_GRACE = 2.0  # seconds the worker has to finish its task before it is killed
 
 
