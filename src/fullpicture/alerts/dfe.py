@@ -18,6 +18,9 @@ and the field; nothing is stored unless the whole file is good.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
+import json
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -45,6 +48,28 @@ EPISODE_COLUMNS = (
     "PL_POST",
     "URN",
 )
+CODE_SETS_FILE = Path(__file__).with_name("data") / "dfe_code_sets.json"
+
+
+@functools.cache
+def code_sets() -> dict[str, Any]:
+    """The published code sets of SSDA903 and the CIN census (data/dfe_code_sets.json,
+    taken from Social Finance's liiatools: docs/decisions/0093)."""
+    loaded: dict[str, Any] = json.loads(CODE_SETS_FILE.read_text(encoding="utf-8"))
+    return loaded
+
+
+def _coded(value: str, codes: list[str], column: str, err: Any, *, required: bool) -> None:
+    """A coded field: blank only where the return allows it, else one of its codes."""
+    if not value:
+        if required:
+            err(column, "is required")
+        return
+    if value not in codes:
+        shown = ", ".join(codes) if len(codes) <= 14 else ", ".join(codes[:14]) + "..."
+        err(column, f"'{value}' is not a code of the return ({shown})")
+
+
 UPN_UNKNOWN = frozenset({"UN1", "UN2", "UN3", "UN4", "UN5", "UN6", "UN7", "UN8", "UN9", "UN10"})
 RNE_CODES = frozenset({"S", "P", "L", "T", "U", "B"})
 # Reason episode ceased: X1 means a new episode follows at once (still looked after).
@@ -153,6 +178,13 @@ def ssda903_read(paths: list[Path]) -> Return:
             _date(row["MC_DOB"], "MC_DOB", err, required=False)
             if row["MOTHER"] not in {"", "0", "1"}:
                 err("MOTHER", "must be 0, 1 or blank")
+            _coded(
+                row["ETHNIC"],
+                code_sets()["ssda903"]["header"]["ETHNIC"],
+                "ETHNIC",
+                err,
+                required=True,
+            )
             upn = _upn(row["UPN"], err)
             result.children[child] = ChildRecord(child, dob, sex or "", upn)
     if not header_files and not errors:
@@ -160,6 +192,7 @@ def ssda903_read(paths: list[Path]) -> Return:
             RowError(paths[0].name if paths else "", 0, "", "no SSDA903 header file was given")
         )
     by_child: dict[str, list[tuple[dt.date, dt.date | None, str]]] = {}
+    placed: dict[str, list[tuple[dt.date, dt.date | None, str, str, int]]] = {}
     for file, number, row in episodes:
 
         def err(column: str, message: str, n: int = number, f: str = file) -> None:
@@ -175,8 +208,11 @@ def ssda903_read(paths: list[Path]) -> Return:
         dec = _date(row["DEC"], "DEC", err, required=False)
         if row["RNE"] not in RNE_CODES:
             err("RNE", "must be one of B, L, P, S, T, U")
-        if not row["LS"]:
-            err("LS", "is required")
+        codes = code_sets()["ssda903"]["episodes"]
+        for column in ("LS", "CIN", "PLACE"):
+            _coded(row[column], codes[column], column, err, required=True)
+        for column in ("PLACE_PROVIDER", "REC", "REASON_PLACE_CHANGE"):
+            _coded(row[column], codes[column], column, err, required=False)
         if dec is not None and not row["REC"]:
             err("REC", "is required when DEC is given")
         if dec is None and row["REC"]:
@@ -185,6 +221,8 @@ def ssda903_read(paths: list[Path]) -> Return:
             err("DEC", "is before DECOM")
         if decom is not None:
             by_child.setdefault(child, []).append((decom, dec, row["REC"]))
+            placed.setdefault(child, []).append((decom, dec, row["REC"], file, number))
+    errors.extend(_episode_sequence_errors(placed))
     if errors:
         raise ImportRejected(errors)
     for child, eps in sorted(by_child.items()):
@@ -203,6 +241,66 @@ def ssda903_read(paths: list[Path]) -> Return:
         if start is not None:  # the last episode ended X1 with nothing after it
             result.plans.append(Plan(child, start, eps[-1][1]))
     return result
+
+
+def _day(value: dt.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def _episode_sequence_errors(
+    placed: dict[str, list[tuple[dt.date, dt.date | None, str, str, int]]],
+) -> list[RowError]:
+    """The cross-field rules that decide a looked-after flag's dates, per child, episodes
+    in DECOM order: only the latest episode may be open; an episode may not start before
+    the one before it ended; an episode that ended X1 ("a new episode follows at once")
+    must be followed by one starting on its DEC."""
+    errors: list[RowError] = []
+    for _child, eps in sorted(placed.items()):
+        eps.sort(key=lambda e: (e[0], e[4]))
+        for (_decom, dec, rec, file, number), after in zip(eps, [*eps[1:], None], strict=True):
+            if after is None:
+                if rec == STILL_LOOKED_AFTER and dec is not None:
+                    errors.append(
+                        RowError(
+                            file,
+                            number,
+                            "REC",
+                            f"is X1 (a new episode follows at once) but no episode of this "
+                            f"child starts on {_day(dec)}",
+                        )
+                    )
+                continue
+            next_decom, _, _, next_file, next_number = after
+            if dec is None:
+                errors.append(
+                    RowError(
+                        file,
+                        number,
+                        "DEC",
+                        f"is blank (still open) but a later episode starts on {_day(next_decom)}: "
+                        "only the latest episode may be open",
+                    )
+                )
+            elif next_decom < dec:
+                errors.append(
+                    RowError(
+                        next_file,
+                        next_number,
+                        "DECOM",
+                        f"is before the previous episode ended ({_day(dec)}): episodes overlap",
+                    )
+                )
+            elif rec == STILL_LOOKED_AFTER and next_decom != dec:
+                errors.append(
+                    RowError(
+                        file,
+                        number,
+                        "REC",
+                        f"is X1 (a new episode follows at once) but the next episode starts "
+                        f"on {_day(next_decom)}, not {_day(dec)}",
+                    )
+                )
+    return errors
 
 
 def _local(tag: str) -> str:
@@ -284,8 +382,26 @@ def cin_read(path: Path) -> Return:
         gender = _text(ids[0], "GenderCurrent")
         if gender and gender not in _GENDER_CIN:
             err("GenderCurrent", "must be 0, 1, 2 or 9")
+        cin_codes = code_sets()["cin"]
+        _coded(
+            _text(child_el, "ChildCharacteristics", "Ethnicity"),
+            cin_codes["Ethnicity"],
+            "Ethnicity",
+            err,
+            required=False,
+        )
+        for disability in _find(child_el, "ChildCharacteristics", "Disabilities", "Disability"):
+            _coded(
+                (disability.text or "").strip(),
+                cin_codes["Disability"],
+                "Disability",
+                err,
+                required=True,
+            )
         upn = _upn(_text(ids[0], "UPN"), err)
         result.children[child] = ChildRecord(child, dob, _GENDER_CIN.get(gender, ""), upn)
+        for details in _find(child_el, "CINdetails"):
+            errors.extend(_cin_details_errors(name, details, builder.lines.get(details, line)))
         for plan_el in _find(child_el, "CINdetails", "ChildProtectionPlans"):
             plan_line = builder.lines.get(plan_el, line)
 
@@ -296,9 +412,59 @@ def cin_read(path: Path) -> Return:
             end = _date(_text(plan_el, "CPPendDate"), "CPPendDate", perr, required=False)
             if start and end and end < start:
                 perr("CPPendDate", "is before CPPstartDate")
+            for column in ("InitialCategoryOfAbuse", "LatestCategoryOfAbuse"):
+                _coded(
+                    _text(plan_el, column),
+                    code_sets()["cin"][column],
+                    column,
+                    perr,
+                    required=False,
+                )
             if start is not None:
                 due = expected if dob is None else None
                 result.plans.append(Plan(child, start, end, due_date=due))
     if errors:
         raise ImportRejected(errors)
     return result
+
+
+def _cin_details_errors(name: str, details: ET.Element, line: int) -> list[RowError]:
+    """One episode of need: its codes, and the dates that bound its plans (a plan cannot
+    start before the referral or end after the closure; a closure needs its reason; at
+    most one plan is open, and plans do not overlap)."""
+    errors: list[RowError] = []
+
+    def err(column: str, message: str) -> None:
+        errors.append(RowError(name, line, column, message))
+
+    codes = code_sets()["cin"]
+    for column in ("ReferralSource", "PrimaryNeedCode", "ReasonForClosure"):
+        _coded(_text(details, column), codes[column], column, err, required=False)
+    referral = _date(_text(details, "CINreferralDate"), "CINreferralDate", err, required=False)
+    closure = _date(_text(details, "CINclosureDate"), "CINclosureDate", err, required=False)
+    if closure is not None and not _text(details, "ReasonForClosure"):
+        err("ReasonForClosure", "is required when CINclosureDate is given")
+    if closure is None and _text(details, "ReasonForClosure"):
+        err("CINclosureDate", "is required when ReasonForClosure is given")
+    if referral and closure and closure < referral:
+        err("CINclosureDate", "is before CINreferralDate")
+    plans: list[tuple[dt.date, dt.date | None]] = []
+    for plan in _find(details, "ChildProtectionPlans"):
+        try:
+            start = parse_dfe_date(_text(plan, "CPPstartDate"))
+            end_text = _text(plan, "CPPendDate")
+            end = parse_dfe_date(end_text) if end_text else None
+        except ValueError:
+            continue  # reported with the plan
+        if referral and start < referral:
+            err("CPPstartDate", f"{start.isoformat()} is before CINreferralDate")
+        if closure and (end is None or end > closure):
+            err("CPPendDate", "a plan cannot run past CINclosureDate")
+        plans.append((start, end))
+    plans.sort(key=lambda p: p[0])
+    for (start, end), (next_start, _) in itertools.pairwise(plans):
+        if end is None:
+            err("CPPendDate", f"the plan from {start.isoformat()} is open but a later plan starts")
+        elif next_start < end:
+            err("CPPstartDate", f"the plan from {next_start.isoformat()} overlaps the one before")
+    return errors

@@ -1,9 +1,13 @@
 """Reacting to lower floors without importing upward from them.
 
 * A new or changed information item (``post_save`` of sharing's model) queues
-  the cumulative-concern rules for its families, once per transaction, after commit.
+  the cumulative-concern rules for its families, once per transaction.
 * Records moved between persons (``people.signals.records_relinked``) keep the
-  flag index in step at once, and queue the move check after commit.
+  flag index in step at once, and queue the move check.
+
+The tasks are enqueued inside the writer's transaction when it says the follow-ups are
+due (``core.followups``: the feeds and the linker do, before they commit), so the task
+row commits with the data; what no writer flushed is enqueued on commit as a fallback.
 """
 
 from __future__ import annotations
@@ -14,8 +18,11 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django_tasks import task_backends
+from django_tasks_db import DatabaseBackend
 
 from fullpicture.alerts.services import flags_refresh_index
+from fullpicture.core.followups import followups_due
 from fullpicture.people.models import SourceRecord
 from fullpicture.people.signals import records_relinked
 from fullpicture.sharing.models import InformationItem
@@ -41,6 +48,18 @@ def _flush() -> None:
         tasks.rules_for_items.enqueue(sorted(state["items"]))
     if state["records"]:
         tasks.moves_for_records.enqueue(sorted(state["records"]))
+
+
+@receiver(followups_due, dispatch_uid="alerts_followups_due")
+def followups_flush(sender: Any, **kwargs: Any) -> None:
+    """Enqueue what was gathered, in the caller's (still open) transaction.
+
+    A queue that keeps tasks in the database (the worker sees them once the transaction
+    commits) gets them now. A backend that runs a task the moment it is queued (the
+    immediate backend of the tests) keeps the on-commit path, so the task, like the
+    worker, sees the whole transaction's data rather than part of it."""
+    if isinstance(task_backends["default"], DatabaseBackend):
+        _flush()
 
 
 @receiver(post_save, sender=InformationItem, dispatch_uid="alerts_item_saved")

@@ -7,7 +7,6 @@ personal data: they say that something happened and where to sign in.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import logging
@@ -16,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -61,7 +60,14 @@ from fullpicture.alerts.rules import finding as found
 from fullpicture.alerts.selectors import PointOfCareAnswer
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import Actor, EventSpec, ledger_record, ledger_record_many
-from fullpicture.core.csvfile import ImportRejected, RowError, parse_date, read_rows
+from fullpicture.core.csvfile import (
+    ImportRejected,
+    RowError,
+    csv_writer,
+    file_after_audit,
+    parse_date,
+    read_rows,
+)
 from fullpicture.linkage.engine.identifiers import clean_nhs_number
 from fullpicture.linkage.services import RECORD_COLUMNS, records_import, records_link
 from fullpicture.partnerships.models import Agency, AgencyType, Partnership, Practitioner
@@ -1063,10 +1069,10 @@ def _create_alerts(new_alerts: list[_NewAlert], *, summary: SweepSummary, now: d
 
 def alerts_export(*, path: Path, actor: Actor) -> int:
     """One row per alert: alert_id, rule, person_ids, agencies, criteria, evidence_from,
-    evidence_to, raised_at. Recorded in the ledger."""
-    count = 0
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+    evidence_to, raised_at. The file appears only once its ledger event has committed."""
+
+    def write(handle: IO[str]) -> int:
+        writer = csv_writer(handle, lineterminator="\n")
         writer.writerow(
             [
                 "alert_id",
@@ -1079,6 +1085,7 @@ def alerts_export(*, path: Path, actor: Actor) -> int:
                 "raised_at",
             ]
         )
+        count = 0
         for alert in selectors.alerts_for_export():
             writer.writerow(
                 [
@@ -1093,11 +1100,14 @@ def alerts_export(*, path: Path, actor: Actor) -> int:
                 ]
             )
             count += 1
-    with transaction.atomic():
+        return count
+
+    def audit(rows: int) -> None:
         ledger_record(
-            actor=actor, action=Action.EXPORT, object_type="alerts", details={"rows": count}
+            actor=actor, action=Action.EXPORT, object_type="alerts", details={"rows": rows}
         )
-    return count
+
+    return file_after_audit(path, write=write, audit=audit)
 
 
 # ------------------------------------------------------------------------ moves

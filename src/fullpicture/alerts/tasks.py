@@ -1,7 +1,8 @@
 """Background tasks (django-tasks): the rules on new items, moves on relinked records.
 
-Enqueued after commit by ``receivers``; worked by ``fullpicture db_worker`` (the
-database backend) or at once (the immediate backend, in tests).
+Enqueued inside the writing transaction by ``receivers`` (``core.followups``); worked
+by ``fullpicture worker`` (the database backend) or at once (the immediate backend, in
+tests).
 """
 
 from __future__ import annotations

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from fullpicture.core.csvfile import ImportRejected, RowError
+from fullpicture.core.csvfile import ImportRejected, RowError, csv_writer
 
 
 def write_rejects(command: BaseCommand, path: Path, rejected: list[RowError]) -> None:
     rejects = path.with_name(path.stem + ".rejects.csv")
     with rejects.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
+        writer = csv_writer(fh)
         writer.writerow(["row", "column", "problem"])
         for e in rejected:
             writer.writerow([e.row, e.column, e.message])

@@ -4,13 +4,13 @@ both stand on this module."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from fullpicture.core.csvfile import csv_writer
 from fullpicture.partnerships.models import Agency
 
 
@@ -50,7 +50,7 @@ class Panel:
 
     def csv_text(self) -> str:
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv_writer(out, lineterminator="\n")
         writer.writerow(self.columns)
         writer.writerows(self.rows)
         return out.getvalue()

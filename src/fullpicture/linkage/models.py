@@ -111,3 +111,19 @@ class LinkState(models.Model):
 
     def __str__(self) -> str:
         return f"link state {self.version}"
+
+
+class LinkerLock(models.Model):
+    """The lock row that lets one linker at a time assign records to persons on SQLite.
+
+    PostgreSQL uses an advisory lock instead (``linkage.locks``); this row is then unused.
+    ``holder`` is empty when nobody holds it, else ``host:pid:token`` of the holder, so a
+    process killed while holding it is seen to be gone and its lock is taken over.
+    """
+
+    holder = models.CharField(max_length=200, blank=True, default="")
+    purpose = models.CharField(max_length=40, blank=True, default="")
+    acquired_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"linker lock held by {self.holder or 'nobody'}"

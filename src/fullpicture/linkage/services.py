@@ -30,10 +30,12 @@ from fullpicture.core.csvfile import (
     parse_date,
     read_rows,
 )
+from fullpicture.core.followups import followups_enqueue
 from fullpicture.linkage import matching
 from fullpicture.linkage.engine import Assignment, LinkageModel, MatchResult, link_batch
 from fullpicture.linkage.engine import Outcome as EngineOutcome
 from fullpicture.linkage.engine.identifiers import clean_nhs_number, clean_pnc_id, clean_upn
+from fullpicture.linkage.locks import linker_locked
 from fullpicture.linkage.models import (
     LinkHistory,
     LinkState,
@@ -178,8 +180,9 @@ def records_import_file(
     Re-importing the same file changes nothing; a changed row updates its
     record and sends it back to be linked (unless a reviewer fixed its link).
     """
-    rows = read_rows(path, columns=RECORD_COLUMNS)
-    return records_import(
+    formula_cells: list[RowError] = []
+    rows = read_rows(path, columns=RECORD_COLUMNS, warnings=formula_cells)
+    result = records_import(
         agency=agency,
         rows=rows,
         file=path.name,
@@ -187,8 +190,11 @@ def records_import_file(
         skip_bad_rows=skip_bad_rows,
         progress=progress,
     )
+    result.warnings[:0] = formula_cells
+    return result
 
 
+@linker_locked("importing records")
 def records_import(
     *,
     agency: Agency,
@@ -271,6 +277,7 @@ def records_import(
                 "rejected": len(result.rejected),
             },
         )
+        followups_enqueue()
     if progress is not None:
         progress(len(parsed), len(parsed))
     return result
@@ -287,6 +294,7 @@ class LinkSummary:
 CHUNK = 2000
 
 
+@linker_locked("batch linking")
 def link_pending(
     *,
     actor: Actor,
@@ -484,6 +492,7 @@ def _apply_assignments(
     LinkHistory.objects.bulk_create(history, batch_size=1000)
     ledger_record_many(actor=actor, events=events)
     records_relinked.send(sender=SourceRecord, record_ids=[r.pk for r in changed])
+    followups_enqueue()
 
 
 # ------------------------------------------------------------------ link state
@@ -534,6 +543,7 @@ def record_match(*, record: SourceRecord) -> MatchResult:
     return result
 
 
+@linker_locked("real-time linking")
 def record_link_now(*, record: SourceRecord, actor: Actor) -> MatchResult:
     """Match one new record at once and store the outcome (same three as batch)."""
     with transaction.atomic():
@@ -571,6 +581,7 @@ def record_link_now(*, record: SourceRecord, actor: Actor) -> MatchResult:
     return result
 
 
+@linker_locked("linking")
 def records_link(
     *, actor: Actor, progress: Callable[[int, int], None] | None = None
 ) -> LinkSummary:
@@ -662,6 +673,7 @@ def _move(
         h.link_version = version
     LinkHistory.objects.bulk_create(history)
     records_relinked.send(sender=SourceRecord, record_ids=ids)
+    followups_enqueue()
 
 
 def _events(action: str, records: list[SourceRecord], **details: object) -> list[EventSpec]:
@@ -677,6 +689,7 @@ def _events(action: str, records: list[SourceRecord], **details: object) -> list
     ]
 
 
+@linker_locked("a review decision")
 def review_decide(
     *, record_id: int, version: int, same_person: bool, reason: str, actor: Actor
 ) -> RecordLink:
@@ -754,6 +767,7 @@ def review_decide(
         return RecordLink.objects.get(record_id=record_id)
 
 
+@linker_locked("undoing a link")
 def record_unlink(*, record_id: int, version: int, reason: str, actor: Actor) -> int:
     """Undo a record's link: it goes back to a person of its own. Returns that person."""
     _require_reviewer(actor)
@@ -799,6 +813,7 @@ def _person_records(person_id: int, token: str) -> list[SourceRecord]:
     return records
 
 
+@linker_locked("a split")
 def person_split(
     *, person_id: int, record_ids: Sequence[int], token: str, reason: str, actor: Actor
 ) -> int:
@@ -846,6 +861,7 @@ def person_split(
         return new_person.pk
 
 
+@linker_locked("a merge")
 def persons_merge(
     *,
     keep_id: int,

@@ -43,7 +43,15 @@ from django.utils import timezone
 
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import Actor, EventSpec, ledger_record, ledger_record_many
-from fullpicture.core.csvfile import ImportRejected, RowError, parse_date, parse_datetime, read_rows
+from fullpicture.core.csvfile import (
+    ImportRejected,
+    RowError,
+    control_character_errors,
+    parse_date,
+    parse_datetime,
+    read_rows,
+)
+from fullpicture.core.followups import followups_enqueue
 from fullpicture.partnerships.models import Agency
 from fullpicture.people.models import SourceRecord
 from fullpicture.sharing.consent import record_consents_refresh_for_items
@@ -60,6 +68,8 @@ from fullpicture.vocabulary.models import ConcernCategory
 from fullpicture.vocabulary.selectors import category_resolve
 
 logger = logging.getLogger(__name__)
+# An item dated beyond this is refused: it would make the feed read as current to then.
+FUTURE_ALLOWANCE = dt.timedelta(days=1)
 
 ITEM_COLUMNS = (
     "source_id",
@@ -123,6 +133,7 @@ class ItemImportResult:
     unchanged: int = 0
     rejected: list[RowError] = field(default_factory=list)
     outcomes: list[RowOutcome] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -225,12 +236,18 @@ def item_row_parse(
                 f"code or a local code mapped for {agency.code} (listed as unmapped for an "
                 "administrator to map)",
             )
+    for problem in control_character_errors(file, number, row):
+        err(problem.column, problem.message)
     values: dict[str, Any] = {}
+    latest = timezone.now() + FUTURE_ALLOWANCE
     for column in ("occurred_at", "recorded_at"):
         try:
             values[column] = parse_datetime(row[column])
         except ValueError:
             err(column, f"'{row[column]}' is not an ISO 8601 date or date-time")
+            continue
+        if values[column] > latest:
+            err(column, f"'{row[column]}' is more than a day in the future")
     if (
         "occurred_at" in values
         and "recorded_at" in values
@@ -241,6 +258,8 @@ def item_row_parse(
         err("summary", "is required")
     elif len(row["summary"]) > 300:
         err("summary", "is longer than 300 characters")
+    elif "\n" in row["summary"] or "\r" in row["summary"]:
+        err("summary", "must be one line (put the rest in detail)")
     sensitivity = row["sensitivity"] or Sensitivity.STANDARD
     if sensitivity not in _SENSITIVITIES:
         err("sensitivity", "must be standard, special, restricted or blank")
@@ -273,8 +292,9 @@ def items_import_file(
     coverage: Coverage | None = None,
 ) -> ItemImportResult:
     """Import one agency's items file (``ITEM_COLUMNS``); see ``items_import``."""
-    rows = read_rows(path, columns=ITEM_COLUMNS)
-    return items_import(
+    formula_cells: list[RowError] = []
+    rows = read_rows(path, columns=ITEM_COLUMNS, warnings=formula_cells)
+    result = items_import(
         agency=agency,
         rows=rows,
         file=path.name,
@@ -284,6 +304,8 @@ def items_import_file(
         current_to=current_to,
         coverage=coverage,
     )
+    result.warnings[:0] = formula_cells
+    return result
 
 
 def _where(file: str, number: int) -> str:
@@ -418,6 +440,7 @@ def items_import(
         feed_status_record(
             agency=agency, kind=FeedKind.ITEMS, current_to=current_to, rows=total, coverage=coverage
         )
+        followups_enqueue()  # the alert rules' task commits with the items
     if progress is not None:
         progress(total, total)
     logger.info(

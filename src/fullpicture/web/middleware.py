@@ -8,7 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
-OPEN_PREFIXES = ("/sign-in/", "/static/", "/healthz", "/api/", "/fhir/")
+OPEN_PREFIXES = ("/sign-in/", "/static/", "/healthz", "/readyz", "/metrics", "/api/", "/fhir/")
 
 
 class LoginRequiredMiddleware:

@@ -17,3 +17,13 @@ class ActiveSession(models.Model):
 
     def __str__(self) -> str:
         return f"Active session of practitioner {self.practitioner_id}"
+
+
+class WorkerHeartbeat(models.Model):
+    """When each background task worker last said it was alive (``/readyz`` reads it)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} at {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from fullpicture.web import chronology_views, menu_views, oidc, signin, views
+from fullpicture.web import chronology_views, menu_views, observability, oidc, signin, views
 
 app_name = "web"
 
@@ -40,4 +40,6 @@ urlpatterns = [
     path("inbox/", menu_views.inbox, name="inbox"),
     path("more/", menu_views.more, name="more"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", observability.readyz, name="readyz"),
+    path("metrics", observability.metrics, name="metrics"),
 ]

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "fullpicture.web.observability.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fullpicture.api.limits.BoundedQueryMiddleware",  # 422 for an over-long API query
@@ -251,14 +252,26 @@ FULLPICTURE_API_AUTHENTICATORS = ["fullpicture.api.api.TokenAuth"]  # tokens at 
 FULLPICTURE_SEARCH_SECONDS = env.float("FULLPICTURE_SEARCH_SECONDS", default=2.0)
 
 # Personal data never goes to logs: loggers carry ids and event kinds only.
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "fullpicture.core.logs.JsonLinesFormatter"},
+    },
+    # FULLPICTURE_LOG_FORMAT=json: one JSON object per line (production's default).
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env.str("FULLPICTURE_LOG_FORMAT", default="plain"),
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "fullpicture": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# /metrics: a bearer token, or (when empty) loopback callers only.
+FULLPICTURE_METRICS_TOKEN = env.str("FULLPICTURE_METRICS_TOKEN", default="")

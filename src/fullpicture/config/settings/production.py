@@ -33,3 +33,7 @@ SECURE_HSTS_SECONDS = 31_536_000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+
+LOGGING["handlers"]["console"]["formatter"] = env.str(  # noqa: F405
+    "FULLPICTURE_LOG_FORMAT", default="json"
+)

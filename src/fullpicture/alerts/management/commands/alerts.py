@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from fullpicture.alerts.services import alerts_export, concern_rules_run
 from fullpicture.audit.services import Actor
 from fullpicture.core.progress import progress_bar
+from fullpicture.core.timings import timed
 from fullpicture.sharing.policy import SystemAccessRefused
 
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "sweep":
             try:
-                with progress_bar("Families") as progress:
+                with timed("alerts-sweep"), progress_bar("Families") as progress:
                     summary = concern_rules_run(progress=progress)
             except SystemAccessRefused as refused:
                 raise CommandError(f"The policy point refused the sweep: {refused}") from None

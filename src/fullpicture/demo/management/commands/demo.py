@@ -6,8 +6,11 @@ files, not by Django's development server.
 
 from __future__ import annotations
 
+import ctypes
+import signal
 import subprocess
 import sys
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
@@ -53,15 +56,34 @@ class Command(BaseCommand):
 
         from fullpicture.config.wsgi import application
 
-        self.stdout.write(self.style.SUCCESS(f"Full Picture is at http://{host}:{port}/"))
-        # Background tasks (alert rules on new items) run in a worker beside the server.
+        # Background tasks (alert rules on new items) run in a worker beside the server,
+        # in a session of its own so that the demo alone decides when it stops.
         worker = subprocess.Popen(
-            [sys.executable, "-m", "fullpicture.cli", "db_worker", "--no-reload", "-v", "0"]
+            [sys.executable, "-m", "fullpicture.cli", "worker", "-v", "0", "--no-startup-delay"],
+            start_new_session=True,
+            preexec_fn=_die_with_parent,  # only prctl before exec: safe
         )
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            # Ask the worker to stop at once, then stop the server (waitress ends on
+            # KeyboardInterrupt, after at most a few seconds for requests in flight).
+            if worker.poll() is None:
+                worker.send_signal(signal.SIGTERM)
+            raise KeyboardInterrupt
+
+        previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+        self.stdout.write(f"Background worker: process {worker.pid}")
+        self.stdout.write(self.style.SUCCESS(f"Full Picture is at http://{host}:{port}/"))
+        self.stdout.flush()
         try:
             serve(application, host=host, port=int(port), threads=options["threads"])
+        except KeyboardInterrupt:
+            pass
         finally:
-            worker.terminate()
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+            worker_stop(worker)
+            self.stdout.write("Stopped.")
 
     def _print_accounts(self) -> None:
         self.stdout.write("\nDemo accounts (every password is " + DEMO_PASSWORD + "):")
@@ -70,3 +92,29 @@ class Command(BaseCommand):
                 f"  {account.username:<28} {', '.join(account.roles):<34} {account.agency}"
             )
         self.stdout.write("")
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel send the worker SIGTERM if the demo dies without
+    stopping it (SIGKILL, a crash), so no worker is left behind."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
+PR_SET_PDEATHSIG = 1
+WORKER_GRACE = 2.0  # seconds the worker has to finish its task before it is killed
+
+
+def worker_stop(worker: subprocess.Popen[bytes]) -> None:
+    """Stop the background worker: a SIGTERM, then SIGKILL if it is still busy. A task
+    killed midway rolls back; the worker requeues it when it next starts."""
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=WORKER_GRACE)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()

@@ -21,6 +21,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from fullpicture.core.csvfile import write_bytes_whole
 from fullpicture.governance.learning import (
     ACTOR,
     LearningReviewRefused,
@@ -99,8 +100,10 @@ class Command(BaseCommand):
         out.mkdir(parents=True, exist_ok=True)
         json_path = out / f"{export.stem}.json"
         pdf_path = out / f"{export.stem}.pdf"
-        json_path.write_bytes(export.json_bytes)
-        pdf_path.write_bytes(export.pdf_bytes)
+        # The export's ledger event has committed (in the service); each file then
+        # appears whole or not at all.
+        write_bytes_whole(json_path, export.json_bytes)
+        write_bytes_whole(pdf_path, export.pdf_bytes)
         s = export.summary
         line = f"Wrote {json_path} and {pdf_path}: {s['events']} events"
         if s["key_date"]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from fullpicture.core.csvfile import write_bytes_whole
 from fullpicture.governance.services import (
     NotFound,
     may_answer_subject_access,
@@ -61,8 +62,10 @@ class Command(BaseCommand):
             ) from None
         json_path = out / f"{export.stem}.json"
         pdf_path = out / f"{export.stem}.pdf"
-        json_path.write_bytes(export.json_bytes)
-        pdf_path.write_bytes(export.pdf_bytes)
+        # The export's ledger event has committed (in the service); each file then
+        # appears whole or not at all.
+        write_bytes_whole(json_path, export.json_bytes)
+        write_bytes_whole(pdf_path, export.pdf_bytes)
         self.stdout.write(
             f"Wrote {json_path} and {pdf_path}: {export.records} records, {export.items} items, "
             f"{sum(e.count for e in export.redactions)} redactions."

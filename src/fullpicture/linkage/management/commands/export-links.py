@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import Actor, ledger_record
+from fullpicture.core.csvfile import csv_writer, file_after_audit
 from fullpicture.linkage.selectors import EXPORT_COLUMNS, link_rows
 
 
@@ -23,19 +23,24 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.parent.is_dir():
             raise CommandError(f"{path.parent} is not a folder")
-        tmp = path.with_name(path.name + ".tmp")
-        count = 0
-        with tmp.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
+
+        def write(handle: IO[str]) -> int:
+            writer = csv_writer(handle)
             writer.writerow(EXPORT_COLUMNS)
+            count = 0
             for row in link_rows():
                 writer.writerow(row)
                 count += 1
-        tmp.replace(path)
-        ledger_record(
-            actor=Actor.system("export-links"),
-            action=Action.EXPORT,
-            object_type="record_links",
-            details={"rows": count},
-        )
+            return count
+
+        def audit(rows: int) -> None:
+            ledger_record(
+                actor=Actor.system("export-links"),
+                action=Action.EXPORT,
+                object_type="record_links",
+                details={"rows": rows},
+            )
+
+        # The file appears only once its ledger event has committed.
+        count = file_after_audit(path, write=write, audit=audit)
         self.stdout.write(f"Wrote {count} links to {path}.")

@@ -11,6 +11,7 @@ from fullpicture.audit.services import Actor
 from fullpicture.core.commands import refused, write_rejects
 from fullpicture.core.csvfile import ImportRejected
 from fullpicture.core.progress import progress_bar
+from fullpicture.core.timings import timed
 from fullpicture.linkage.services import records_import_file, records_link
 from fullpicture.partnerships.models import Agency
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         path: Path = options["file"]
         actor = Actor.system("import-records")
         try:
-            with progress_bar(f"Importing {path.name}") as progress:
+            with timed("import-records"), progress_bar(f"Importing {path.name}") as progress:
                 result = records_import_file(
                     agency=agency,
                     path=path,

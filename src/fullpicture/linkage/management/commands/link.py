@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fullpicture.audit.services import Actor
 from fullpicture.core.progress import progress_bar
+from fullpicture.core.timings import timed
 from fullpicture.linkage.services import link_pending
 
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             except SparkUnavailable as exc:
                 raise CommandError(str(exc)) from exc
         else:
-            with progress_bar("Linking") as progress:
+            with timed("link"), progress_bar("Linking") as progress:
                 summary = link_pending(actor=actor, progress=progress)
         self.stdout.write(
             f"Linked {summary.linked}, review {summary.review}, new persons {summary.new_person}."

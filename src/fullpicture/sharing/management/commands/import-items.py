@@ -12,6 +12,7 @@ from fullpicture.audit.services import Actor
 from fullpicture.core.commands import refused, write_rejects
 from fullpicture.core.csvfile import ImportRejected, parse_date
 from fullpicture.core.progress import progress_bar
+from fullpicture.core.timings import timed
 from fullpicture.sharing.feeds import Coverage, items_import_file
 from fullpicture.sharing.management.options import agency_for, current_to_option
 
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         current_to = current_to_option(options["current_to"])
         coverage = coverage_options(options)
         try:
-            with progress_bar(f"Importing {path.name}") as progress:
+            with timed("import-items"), progress_bar(f"Importing {path.name}") as progress:
                 result = items_import_file(
                     agency=agency,
                     path=path,
@@ -68,6 +69,8 @@ class Command(BaseCommand):
                 )
         except ImportRejected as exc:
             raise refused(path, exc) from exc
+        for warning in result.warnings:
+            self.stderr.write(f"warning: {warning}")
         if result.rejected:
             write_rejects(self, path, result.rejected)
         self.stdout.write(
