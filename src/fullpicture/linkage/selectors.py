@@ -14,6 +14,11 @@ from django.db.models import Count, QuerySet
 
 from fullpicture.linkage.engine import LinkageModel, RecordIn, WaterfallStep, clean_nhs_number
 from fullpicture.linkage.engine.features import record_features
+from fullpicture.linkage.engine.identifiers import (
+    clean_pnc_id,
+    clean_upn,
+    identifier_malformed,
+)
 from fullpicture.linkage.engine.model import weight_to_prob
 from fullpicture.linkage.models import LinkState, Method, Outcome, RecordLink
 from fullpicture.partnerships.models import Agency
@@ -71,10 +76,15 @@ def record_in(record: SourceRecord) -> RecordIn:
         sex=record.sex,
         address=record.address,
         postcode=record.postcode,
-        nhs_number=record.nhs_number,
-        upn=record.upn,
-        pnc_id=record.pnc_id,
+        nhs_number=_shaped("nhs_number", record.nhs_number),
+        upn=_shaped("upn", record.upn),
+        pnc_id=_shaped("pnc_id", record.pnc_id),
     )
+
+
+def _shaped(column: str, value: str) -> str:
+    """The identifier as the engine may see it: a malformed value never links."""
+    return "" if identifier_malformed(column, value) else value
 
 
 def records_for_engine(records: Iterable[SourceRecord]) -> list[RecordIn]:
@@ -214,6 +224,8 @@ class AgencyQuality:
     pending: int
     matched: int
     minimum_percent: Decimal
+    malformed_ids: int = 0  # identifier values not the identifier's shape: kept, never linked
+    failed_check_ids: int = 0  # the right shape but a wrong check digit or letter
 
     def percent(self, count: int) -> float:
         return 100.0 * count / self.records if self.records else 0.0
@@ -263,15 +275,33 @@ def match_quality(*, partnership_id: int | None = None) -> list[AgencyQuality]:
     rows = (
         SourceRecord.objects.filter(agency__in=list(counts))
         .values_list(
-            "agency_id", "nhs_number", "person_id", "link__outcome", "link__method", "link__manual"
+            "agency_id",
+            "nhs_number",
+            "person_id",
+            "link__outcome",
+            "link__method",
+            "link__manual",
+            "upn",
+            "pnc_id",
         )
         .iterator(chunk_size=10000)
     )
-    for agency_id, nhs, person_id, outcome, method, manual in rows:
+    for agency_id, nhs, person_id, outcome, method, manual, upn, pnc in rows:
         c = counts[agency_id]
         valid = bool(clean_nhs_number(nhs))
         c["records"] = c.get("records", 0) + 1
         keys = []
+        for column, value, clean in (
+            ("nhs_number", nhs, clean_nhs_number),
+            ("upn", upn, clean_upn),
+            ("pnc_id", pnc, clean_pnc_id),
+        ):
+            if not value:
+                continue
+            if identifier_malformed(column, value):
+                keys.append("malformed_ids")
+            elif not clean(value):
+                keys.append("failed_check_ids")
         if valid:
             keys.append("valid_nhs")
         if outcome is None:
@@ -320,6 +350,8 @@ def match_quality(*, partnership_id: int | None = None) -> list[AgencyQuality]:
                         "joined",
                         "pending",
                         "matched",
+                        "malformed_ids",
+                        "failed_check_ids",
                     )
                 },
             )

@@ -55,7 +55,8 @@ class Command(BaseCommand):
         rows = match_quality()
         header = (
             f"{'agency':<14}{'records':>9}{'NHS no.':>9}{'by id':>8}{'model':>8}"
-            f"{'review':>8}{'new':>8}{'joined':>8}{'matched':>9}{'min':>7}  ready"
+            f"{'review':>8}{'new':>8}{'joined':>8}{'matched':>9}{'min':>7}"
+            f"{'malformed':>11}{'bad check':>11}  ready"
         )
         self.stdout.write(header)
         for q in rows:
@@ -64,5 +65,6 @@ class Command(BaseCommand):
                 f"{q.percent(q.valid_nhs):>8.1f}%{q.percent(q.by_identifier):>7.1f}%"
                 f"{q.percent(q.by_model + q.by_reviewer):>7.1f}%{q.percent(q.in_review):>7.1f}%"
                 f"{q.percent(q.new):>7.1f}%{q.percent(q.joined):>7.1f}%{q.matched_percent:>8.1f}%"
-                f"{float(q.minimum_percent):>6.0f}%  {'ready' if q.ready else 'NOT READY'}"
+                f"{float(q.minimum_percent):>6.0f}%{q.malformed_ids:>11}{q.failed_check_ids:>11}"
+                f"  {'ready' if q.ready else 'NOT READY'}"
             )
