@@ -39,6 +39,7 @@ from fullpicture.linkage.engine.identifiers import (
     clean_upn,
     identifier_malformed,
 )
+from fullpicture.linkage.lifecycle import model_version_train
 from fullpicture.linkage.models import (
     LinkHistory,
     LinkState,
@@ -51,8 +52,6 @@ from fullpicture.linkage.selectors import (
     may_review,
     model_current,
     model_current_path,
-    model_dir,
-    model_files,
     model_label,
     person_token,
     record_in,
@@ -981,23 +980,11 @@ def model_train(
 ) -> tuple[LinkageModel, Path]:
     """Fit the model on every record in the database; save it as the next version.
 
-    The new ``model-v<N>.json`` is used by the next batch run and, as soon as
-    each process notices the new file, by real-time matching. Records already
-    linked keep their links.
+    The new ``model-v<N>.json`` is used from now on (``linkage.lifecycle``): by the
+    next batch run and, as soon as each process notices, by real-time matching.
+    Records already linked keep their links until ``relink`` scores them again.
     """
-    records = records_for_engine(SourceRecord.objects.order_by("id").iterator(chunk_size=5000))
-    if len(records) < 2:
-        raise ValueError("there are too few records to train on")
-    model = LinkageModel().train(records, seed=seed, progress=progress)
-    files = model_files()
-    path = model.save(model_dir() / f"model-v{(files[-1][0] if files else 0) + 1}.json")
-    ledger_record(
-        actor=actor,
-        action=Action.CREATE,
-        object_type="linkage_model",
-        object_id=path.stem,
-        details={"training_records": model.training_records},
+    trained = model_version_train(
+        actor=actor, reason="asked for (linkage train)", progress=progress, seed=seed
     )
-    matching.index_forget()
-    log.info("trained %s on %d records", path.stem, model.training_records)
-    return model, path
+    return trained.model, trained.path

@@ -11,6 +11,7 @@ from fullpicture.audit.services import Actor
 from fullpicture.core.commands import refused, write_rejects
 from fullpicture.core.csvfile import ImportRejected
 from fullpicture.core.progress import progress_bar
+from fullpicture.linkage.cli import link_with_lifecycle
 from fullpicture.linkage.services import (
     MALFORMED_COLUMN_LIMIT,
     records_import_file,
@@ -67,9 +68,6 @@ class Command(BaseCommand):
             f"{result.unchanged} unchanged."
         )
         if not options["no_link"]:
-            with progress_bar("Linking") as progress:
-                summary = records_link(actor=Actor.system("link"), progress=progress)
-            self.stdout.write(
-                f"Linked {summary.linked}, review {summary.review}, "
-                f"new persons {summary.new_person}."
+            link_with_lifecycle(
+                self, lambda progress: records_link(actor=Actor.system("link"), progress=progress)
             )
