@@ -7,6 +7,7 @@ what changed and scores every existing link again.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.core.management.base import BaseCommand
@@ -15,11 +16,12 @@ from fullpicture.audit.services import Actor
 from fullpicture.core.progress import progress_bar
 from fullpicture.linkage.lifecycle import Trained, model_refresh
 from fullpicture.linkage.relink import RelinkSummary, relink_run, relink_start
-from fullpicture.linkage.selectors import TRAIN_MIN_RECORDS, model_in_use
+from fullpicture.linkage.selectors import model_in_use, train_min_records
 from fullpicture.linkage.services import LinkSummary
 from fullpicture.people.models import SourceRecord
 
 Progress = Callable[[int, int], None]
+log = logging.getLogger(__name__)
 
 
 def say_trained(command: BaseCommand, trained: Trained, *, top: int = 12) -> None:
@@ -45,9 +47,9 @@ def say_model(command: BaseCommand) -> None:
         held = SourceRecord.objects.count()
         if used.pinned:
             line += " (Chosen with `linkage use`: it will not train itself until you choose.)"
-        elif held < TRAIN_MIN_RECORDS:
+        elif held < train_min_records():
             line += (
-                f" It trains itself on this partnership's records once {TRAIN_MIN_RECORDS:,} "
+                f" It trains itself on this partnership's records once {train_min_records():,} "
                 f"are held ({held:,} now)."
             )
     command.stdout.write(line)
@@ -72,8 +74,16 @@ def relink_now(command: BaseCommand, *, from_model: str) -> RelinkSummary:
 
 def link_with_lifecycle(command: BaseCommand, link: Callable[[Progress], LinkSummary]) -> None:
     """Train first if due, link what is pending, say which model, relink if trained."""
-    with progress_bar("Training on this partnership's records") as progress:
-        trained = model_refresh(actor=Actor.system("linkage-train"), progress=progress)
+    try:
+        with progress_bar("Training on this partnership's records") as progress:
+            trained = model_refresh(actor=Actor.system("linkage-train"), progress=progress)
+    except (ValueError, RuntimeError) as exc:  # Splink could not estimate on these records
+        log.warning("training on the partnership's records failed: %s", type(exc).__name__)
+        command.stderr.write(
+            f"warning: training on this partnership's records failed ({exc}); "
+            "linking with the model in use"
+        )
+        trained = None
     if trained is not None:
         say_trained(command, trained)
     with progress_bar("Linking") as progress:

@@ -27,7 +27,6 @@ from fullpicture.linkage.engine.spec import COMPARISONS
 from fullpicture.linkage.selectors import (
     DEFAULT_MODEL,
     POINTER,
-    TRAIN_MIN_RECORDS,
     ModelVersion,
     WeightChange,
     agency_mix,
@@ -40,6 +39,7 @@ from fullpicture.linkage.selectors import (
     model_training_due,
     model_version,
     records_for_engine,
+    train_min_records,
     weight_changes,
 )
 from fullpicture.people.models import SourceRecord
@@ -161,10 +161,10 @@ def model_check(data: object) -> LinkageModel:
             f"does not match the model schema: thresholds {model.lower} and {model.upper} "
             "must satisfy 0 < review <= link < 1"
         )
-    if model.training_records < TRAIN_MIN_RECORDS:
+    if model.training_records < train_min_records():
         raise ModelRefused(
             f"was trained on {model.training_records:,} records, fewer than the minimum "
-            f"of {TRAIN_MIN_RECORDS:,}"
+            f"of {train_min_records():,}"
         )
     return model
 

@@ -394,9 +394,14 @@ def match_quality(*, partnership_id: int | None = None) -> list[AgencyQuality]:
 # The model is retrained on the partnership's own records once this many are held
 # (below it the estimates still move by more than a bit per level; decision 0028),
 # and again when the records have grown by half or their agency mix has shifted.
-TRAIN_MIN_RECORDS = 2000
+TRAIN_MIN_RECORDS = 5000
 TRAIN_GROWTH = 1.5
 TRAIN_SHIFT = 0.25  # total variation distance between the agency mixes
+
+
+def train_min_records() -> int:
+    """The minimum (``FULLPICTURE_LINKAGE_TRAIN_MIN`` overrides the measured default)."""
+    return int(getattr(settings, "FULLPICTURE_LINKAGE_TRAIN_MIN", TRAIN_MIN_RECORDS))
 
 
 @dataclass(frozen=True)
@@ -493,14 +498,15 @@ def model_training_due() -> str | None:
     if model_pointer().get("pinned"):
         return None
     held = SourceRecord.objects.count()
-    if held < TRAIN_MIN_RECORDS:
+    minimum = train_min_records()
+    if held < minimum:
         return None
     current = model_current()
     life = current.lifecycle
     if life.get("trained_on") != "partnership":
         return (
             f"first training on this partnership's data: {held:,} records held "
-            f"(the minimum is {TRAIN_MIN_RECORDS:,})"
+            f"(the minimum is {minimum:,})"
         )
     trained = int(life.get("records") or current.training_records or 1)
     if held >= TRAIN_GROWTH * trained:

@@ -25,13 +25,13 @@ from fullpicture.linkage.relink import (
     relink_unfinished,
 )
 from fullpicture.linkage.selectors import (
-    TRAIN_MIN_RECORDS,
     match_quality,
     model_current,
     model_current_path,
     model_dir,
     model_label,
     model_versions,
+    train_min_records,
 )
 from fullpicture.partnerships.models import Partnership
 
@@ -122,7 +122,7 @@ class Command(BaseCommand):
                 f"{v.upper:>7.3g}{v.lower:>8.3g}  {v.reason}{pinned}"
             )
         self.stdout.write(
-            f"* in use. The hub trains itself once {TRAIN_MIN_RECORDS:,} records are held, "
+            f"* in use. The hub trains itself once {train_min_records():,} records are held, "
             "and again when they grow by half or the agency mix shifts."
         )
 
