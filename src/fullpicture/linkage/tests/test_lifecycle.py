@@ -158,6 +158,7 @@ def _linked_world(population):
         .order_by("-id")
         .first()
     )
+    assert x is not None
     lonely = Person.objects.create()
     SourceRecord.objects.filter(pk=x.pk).update(person=lonely)
     RecordLink.objects.filter(record=x).update(
@@ -166,6 +167,7 @@ def _linked_world(population):
     # break: a stranger's record put into another person with a model link
     target = by_nhs[1]
     anchor = SourceRecord.objects.filter(person=target).first()
+    assert anchor is not None
     stranger = (
         SourceRecord.objects.exclude(family_name=anchor.family_name)
         .exclude(person__in=[joined, target, lonely])
@@ -173,6 +175,7 @@ def _linked_world(population):
         .exclude(date_of_birth__year=anchor.date_of_birth.year if anchor.date_of_birth else 0)
         .first()
     )
+    assert stranger is not None
     SourceRecord.objects.filter(pk=stranger.pk).update(person=target)
     RecordLink.objects.filter(record=stranger).update(
         outcome=Outcome.LINKED, method=Method.SPLINK, score=0.995
@@ -277,7 +280,7 @@ def test_a_relink_stopped_midway_finishes_with_nothing_applied_twice(population,
         if len(taken) == 7:
             break
     relink_auto_set(
-        partnership_id=Person.objects.first().source_records.first().agency.partnership_id,
+        partnership_id=SourceRecord.objects.values_list("agency__partnership_id", flat=True)[0],
         above=0.51,
         actor=REVIEWER,
     )
