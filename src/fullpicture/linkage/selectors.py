@@ -23,7 +23,14 @@ from fullpicture.linkage.engine.identifiers import (
 )
 from fullpicture.linkage.engine.model import weight_to_prob
 from fullpicture.linkage.engine.spec import COMPARISONS
-from fullpicture.linkage.models import LinkState, Method, Outcome, RecordLink
+from fullpicture.linkage.models import (
+    LinkState,
+    Method,
+    Outcome,
+    ProposalStatus,
+    RecordLink,
+    RelinkProposal,
+)
 from fullpicture.partnerships.models import Agency
 from fullpicture.people.models import SourceRecord
 
@@ -151,6 +158,20 @@ def review_queue(*, partnership_id: int) -> QuerySet[RecordLink]:
         )
         .select_related("record__agency", "review_with__agency")
         .order_by("decided_at", "id")
+    )
+
+
+def relink_proposals_waiting(*, partnership_id: int) -> QuerySet[RelinkProposal]:
+    """Moves a new model proposed, waiting for a reviewer, where both records are the
+    partnership's, oldest first."""
+    return (
+        RelinkProposal.objects.filter(
+            status=ProposalStatus.REVIEW,
+            record__agency__partnership_id=partnership_id,
+            other__agency__partnership_id=partnership_id,
+        )
+        .select_related("record__agency", "other__agency", "run")
+        .order_by("id")
     )
 
 
