@@ -57,7 +57,7 @@ def say_model(command: BaseCommand) -> None:
 
 def say_relink(command: BaseCommand, summary: RelinkSummary) -> None:
     command.stdout.write(
-        f"Relinked {summary.records:,} records with the new model: "
+        f"Relinked {summary.records:,} records with model {summary.model}: "
         f"{summary.confirmed:,} links confirmed, {summary.applied:,} moves applied "
         f"automatically, {summary.in_review:,} proposed moves waiting for review "
         "(`fullpicture linkage proposals`)."

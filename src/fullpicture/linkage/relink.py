@@ -84,6 +84,7 @@ class RelinkSummary:
     in_review: int
     applied: int
     finished: bool
+    model: str = ""
 
 
 def _model_of(label: str) -> LinkageModel | None:
@@ -390,6 +391,7 @@ def relink_summary(*, run: RelinkRun) -> RelinkSummary:
         in_review=statuses.get(ProposalStatus.REVIEW, 0),
         applied=statuses.get(ProposalStatus.APPLIED, 0),
         finished=run.finished_at is not None,
+        model=run.to_model,
     )
 
 
