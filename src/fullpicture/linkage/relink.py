@@ -142,8 +142,11 @@ def _plan(run: RelinkRun, progress: Callable[[int, int], None] | None) -> None:
         progress=progress,
     )
     cluster_of: dict[int, str] = {int(k): c for k, c in manual.items()}
+    unsure: set[int] = set()  # the new model sends these to review: it proposes nothing
     for a in assignments:
         key = int(a.key)
+        if a.outcome is EngineOutcome.REVIEW:
+            unsure.add(key)
         alone = a.outcome is not EngineOutcome.LINKED
         cluster_of[key] = f"alone:{key}" if alone else a.cluster
     members: dict[str, list[int]] = defaultdict(list)
@@ -183,9 +186,13 @@ def _plan(run: RelinkRun, progress: Callable[[int, int], None] | None) -> None:
             confirmed += bool(mates)
             continue
         if target is None:
+            if pk in unsure:
+                continue
             partners = [records[k] for k in mates]
             scores = [(_pair_prob(new_model, r, p) or 0.0, p) for p in partners]
             new_score, other = max(scores, key=lambda s: (s[0], -s[1].pk))
+            if new_score >= new_model.upper:
+                continue  # the pair itself still links: a clustering conflict, not a break
             kind = ProposalKind.BREAK
             old_score = link.score if old_model is None else _pair_prob(old_model, r, other)
         else:

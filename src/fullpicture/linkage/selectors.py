@@ -418,6 +418,11 @@ def match_quality(*, partnership_id: int | None = None) -> list[AgencyQuality]:
 TRAIN_MIN_RECORDS = 5000
 TRAIN_GROWTH = 1.5
 TRAIN_SHIFT = 0.25  # total variation distance between the agency mixes
+# One agency's file alone teaches the model nothing about matching across agencies
+# (FEBRL's first file: Splink cannot estimate; the synthetic GP file: true pairs scored
+# 0.01 by the model it gave): the first training waits until agencies other than the
+# largest hold this share of the records.
+TRAIN_OTHER_AGENCIES = 0.10
 
 
 def train_min_records() -> int:
@@ -524,7 +529,11 @@ def model_training_due() -> str | None:
         return None
     current = model_current()
     life = current.lifecycle
+    mix = agency_mix()
     if life.get("trained_on") != "partnership":
+        others = held - max(mix.values(), default=0)
+        if others < TRAIN_OTHER_AGENCIES * held:
+            return None
         return (
             f"first training on this partnership's data: {held:,} records held "
             f"(the minimum is {minimum:,})"
@@ -532,7 +541,7 @@ def model_training_due() -> str | None:
     trained = int(life.get("records") or current.training_records or 1)
     if held >= TRAIN_GROWTH * trained:
         return f"the records have grown from {trained:,} to {held:,}"
-    shift = _mix_shift(dict(life.get("agencies") or {}), agency_mix())
+    shift = _mix_shift(dict(life.get("agencies") or {}), mix)
     if shift > TRAIN_SHIFT:
         return f"the agency mix has shifted ({shift:.0%} of records moved between agencies)"
     return None
