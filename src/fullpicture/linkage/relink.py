@@ -171,12 +171,23 @@ def _plan(run: RelinkRun, progress: Callable[[int, int], None] | None) -> None:
         return min(counts, key=lambda p: (-counts[p], p))
 
     mains = {c: main_person(c) for c in members}
+    # A move already waiting for a reviewer (from an earlier run) is not proposed again,
+    # from either side.
+    waiting = {
+        pk
+        for pair in RelinkProposal.objects.filter(status=ProposalStatus.REVIEW).values_list(
+            "record_id", "other_id"
+        )
+        for pk in pair
+    }
     proposals: list[RelinkProposal] = []
     confirmed = 0
     scored = 0
     for pk, r in records.items():
         link = links[pk]
         if link is None or link.manual or link.outcome == Outcome.REVIEW or r.person_id is None:
+            continue
+        if pk in waiting:
             continue
         scored += 1
         cluster = cluster_of.get(pk, f"alone:{pk}")

@@ -220,6 +220,10 @@ def test_relink_confirms_links_and_queues_joins_and_breaks_for_review(population
     assert f"{join.pk:>6}  join" in listing
     assert f"{brk.pk:>6}  break" in listing
 
+    # a second run before anyone decided proposes the waiting moves again from neither side
+    run("linkage", "relink")
+    assert RelinkProposal.objects.filter(run=RelinkRun.objects.last()).count() == 0
+
     # a reviewer accepts the join (the record moves; items follow) and refuses the break
     relink_decide(proposal_id=join.pk, accept=True, reason="same NHS number", actor=REVIEWER)
     assert SourceRecord.objects.get(pk=x.pk).person_id == joined.pk
