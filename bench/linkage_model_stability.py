@@ -59,16 +59,21 @@ def run(name: str, frames: list[tuple[int, pd.DataFrame]]) -> None:
         models.append((n, len(recs), weights(m), round(time.perf_counter() - t, 1)))
     big = models[-1][2]
     for n, records, w, secs in models:
-        print(json.dumps({"data": name, "size": n, "records": records, "train_s": secs,
-                          **compare(w, big)}), flush=True)
+        print(
+            json.dumps(
+                {"data": name, "size": n, "records": records, "train_s": secs, **compare(w, big)}
+            ),
+            flush=True,
+        )
 
 
 def main() -> None:
     a, b = febrl_frames()
     febrl = []
     for n in (250, 500, 1000, 2000, 3000, 5000):
-        febrl.append((n, pd.concat([to_records(a.iloc[:n]), to_records(b.iloc[:n])],
-                                   ignore_index=True)))
+        febrl.append(
+            (n, pd.concat([to_records(a.iloc[:n]), to_records(b.iloc[:n])], ignore_index=True))
+        )
     run("febrl4", febrl)
     synth = []
     tmp = Path(tempfile.mkdtemp(prefix="fp-stab-"))
