@@ -16,7 +16,12 @@ from fullpicture.audit.services import Actor
 from fullpicture.core.progress import progress_bar
 from fullpicture.linkage.lifecycle import Trained, model_refresh
 from fullpicture.linkage.relink import RelinkSummary, relink_run, relink_start
-from fullpicture.linkage.selectors import model_in_use, train_min_records
+from fullpicture.linkage.selectors import (
+    TRAIN_OTHER_AGENCIES,
+    agency_mix,
+    model_in_use,
+    train_min_records,
+)
 from fullpicture.linkage.services import LinkSummary
 from fullpicture.people.models import SourceRecord
 
@@ -51,6 +56,12 @@ def say_model(command: BaseCommand) -> None:
             line += (
                 f" It trains itself on this partnership's records once {train_min_records():,} "
                 f"are held ({held:,} now)."
+            )
+        elif held - max(agency_mix().values(), default=0) < TRAIN_OTHER_AGENCIES * held:
+            line += (
+                " It trains itself on this partnership's records once other agencies' "
+                "records are held as well (one agency's file alone does not show how "
+                "the same person looks in two agencies' records)."
             )
     command.stdout.write(line)
 
