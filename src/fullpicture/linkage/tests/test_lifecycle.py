@@ -59,6 +59,7 @@ def test_the_hub_trains_itself_once_enough_records_are_held(population, settings
     held = SourceRecord.objects.count()
     settings.FULLPICTURE_LINKAGE_TRAIN_MIN = 10
     assert model_training_due() is None  # one agency's file alone: nothing to learn from
+    assert "once other agencies' records are held as well" in run("link")
     settings.FULLPICTURE_LINKAGE_TRAIN_MIN = held + 20
     out = run("link")
     assert "the packaged model trained on a synthetic population" in out
