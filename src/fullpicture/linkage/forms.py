@@ -81,3 +81,17 @@ class MergeForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, required=False)
     other_token = forms.CharField(widget=forms.HiddenInput, required=False)
     reason = ReasonField()
+
+
+class ProposalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", "Make the move"), ("reject", "Keep the records as they are")],
+        error_messages={"required": "Choose whether to make the move"},
+    )
+    reason = forms.CharField(
+        max_length=1000,
+        error_messages={
+            "required": "Enter the reason for your decision",
+            "max_length": "Enter a reason of 1000 characters or fewer",
+        },
+    )

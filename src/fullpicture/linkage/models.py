@@ -127,3 +127,91 @@ class LinkerLock(models.Model):
 
     def __str__(self) -> str:
         return f"linker lock held by {self.holder or 'nobody'}"
+
+
+class RelinkRun(models.Model):
+    """One pass scoring every existing link again after the model changed.
+
+    Planned first (every proposed move written as a :class:`RelinkProposal`), then
+    worked through in order; a run stopped at any moment resumes where it stopped,
+    and a proposal's status changes in the same transaction as its move, so nothing
+    is applied twice.
+    """
+
+    from_model = models.CharField(max_length=64)
+    to_model = models.CharField(max_length=64)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    planned = models.BooleanField(default=False)
+    records = models.PositiveIntegerField(default=0, help_text="Records scored again.")
+    confirmed = models.PositiveIntegerField(default=0, help_text="Links the new model confirms.")
+    proposals = models.PositiveIntegerField(default=0)
+    auto_above = models.FloatField(
+        null=True, blank=True, help_text="The confidence above which moves applied themselves."
+    )
+
+    def __str__(self) -> str:
+        return f"relink {self.from_model} -> {self.to_model}"
+
+
+class ProposalKind(models.TextChoices):
+    JOIN = "join", "The new model would join these records"
+    BREAK = "break", "The new model would break this link"
+
+
+class ProposalStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    REVIEW = "review", "Awaiting review"
+    APPLIED = "applied", "Applied automatically"
+    ACCEPTED = "accepted", "Accepted by a reviewer"
+    REJECTED = "rejected", "Rejected by a reviewer"
+    UNDONE = "undone", "Applied, then undone"
+    STALE = "stale", "Overtaken: the records moved since"
+
+
+class RelinkProposal(models.Model):
+    """A move the new model would make: ``record`` joins ``other``'s person, or leaves it."""
+
+    run = models.ForeignKey(RelinkRun, on_delete=models.CASCADE, related_name="proposal_set")
+    kind = models.CharField(max_length=8, choices=ProposalKind.choices)
+    record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="+")
+    old_score = models.FloatField(null=True, blank=True)
+    new_score = models.FloatField(null=True, blank=True)
+    from_person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    to_person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=12, choices=ProposalStatus.choices, default=ProposalStatus.PLANNED
+    )
+    decided_by = models.CharField(max_length=64, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "record"], name="uniq_relink_proposal")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} record {self.record_id} ({self.status})"
+
+
+class AutoRelink(models.Model):
+    """A partnership's choice to let moves above a stated confidence apply themselves.
+
+    Without a row, every move the new model would make waits for a reviewer.
+    """
+
+    partnership = models.OneToOneField(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="auto_relink"
+    )
+    above = models.FloatField(help_text="Match probability a join needs (a break: 1 - this).")
+    set_by = models.CharField(max_length=64)
+    set_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"auto relink above {self.above}"

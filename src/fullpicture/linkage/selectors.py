@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
 
 from fullpicture.linkage.engine import LinkageModel, RecordIn, WaterfallStep, clean_nhs_number
 from fullpicture.linkage.engine.features import record_features
+from fullpicture.linkage.engine.identifiers import (
+    clean_pnc_id,
+    clean_upn,
+    identifier_malformed,
+)
 from fullpicture.linkage.engine.model import weight_to_prob
-from fullpicture.linkage.models import LinkState, Method, Outcome, RecordLink
+from fullpicture.linkage.engine.spec import COMPARISONS
+from fullpicture.linkage.models import (
+    LinkState,
+    Method,
+    Outcome,
+    ProposalStatus,
+    RecordLink,
+    RelinkProposal,
+)
 from fullpicture.partnerships.models import Agency
 from fullpicture.people.models import SourceRecord
 
@@ -40,8 +55,36 @@ def model_files() -> list[tuple[int, Path]]:
     return sorted(found)
 
 
+POINTER = "current.json"
+
+
+def model_pointer() -> dict[str, Any]:
+    """The model chosen by ``linkage use`` or the last training: {version, pinned}."""
+    try:
+        data = json.loads((model_dir() / POINTER).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def model_path_of(label: str) -> Path | None:
+    """The file of a model version label (``default`` or ``model-v<N>``), if there is one."""
+    if label == "default":
+        return DEFAULT_MODEL
+    if _MODEL_NAME.match(f"{label}.json"):
+        path = model_dir() / f"{label}.json"
+        return path if path.exists() else None
+    return None
+
+
 def model_current_path() -> Path:
-    """The newest trained model, or the packaged default trained on synthetic data."""
+    """The model in use: the one chosen last (``linkage use``, or the last training),
+    else the newest trained model, else the packaged default trained on synthetic data."""
+    chosen = model_pointer().get("version")
+    if isinstance(chosen, str):
+        path = model_path_of(chosen)
+        if path is not None:
+            return path
     files = model_files()
     return files[-1][1] if files else DEFAULT_MODEL
 
@@ -71,10 +114,15 @@ def record_in(record: SourceRecord) -> RecordIn:
         sex=record.sex,
         address=record.address,
         postcode=record.postcode,
-        nhs_number=record.nhs_number,
-        upn=record.upn,
-        pnc_id=record.pnc_id,
+        nhs_number=_shaped("nhs_number", record.nhs_number),
+        upn=_shaped("upn", record.upn),
+        pnc_id=_shaped("pnc_id", record.pnc_id),
     )
+
+
+def _shaped(column: str, value: str) -> str:
+    """The identifier as the engine may see it: a malformed value never links."""
+    return "" if identifier_malformed(column, value) else value
 
 
 def records_for_engine(records: Iterable[SourceRecord]) -> list[RecordIn]:
@@ -110,6 +158,20 @@ def review_queue(*, partnership_id: int) -> QuerySet[RecordLink]:
         )
         .select_related("record__agency", "review_with__agency")
         .order_by("decided_at", "id")
+    )
+
+
+def relink_proposals_waiting(*, partnership_id: int) -> QuerySet[RelinkProposal]:
+    """Moves a new model proposed, waiting for a reviewer, where both records are the
+    partnership's, oldest first."""
+    return (
+        RelinkProposal.objects.filter(
+            status=ProposalStatus.REVIEW,
+            record__agency__partnership_id=partnership_id,
+            other__agency__partnership_id=partnership_id,
+        )
+        .select_related("record__agency", "other__agency", "run")
+        .order_by("id")
     )
 
 
@@ -229,6 +291,8 @@ class AgencyQuality:
     pending: int
     matched: int
     minimum_percent: Decimal
+    malformed_ids: int = 0  # identifier values not the identifier's shape: kept, never linked
+    failed_check_ids: int = 0  # the right shape but a wrong check digit or letter
 
     def percent(self, count: int) -> float:
         return 100.0 * count / self.records if self.records else 0.0
@@ -278,15 +342,33 @@ def match_quality(*, partnership_id: int | None = None) -> list[AgencyQuality]:
     rows = (
         SourceRecord.objects.filter(agency__in=list(counts))
         .values_list(
-            "agency_id", "nhs_number", "person_id", "link__outcome", "link__method", "link__manual"
+            "agency_id",
+            "nhs_number",
+            "person_id",
+            "link__outcome",
+            "link__method",
+            "link__manual",
+            "upn",
+            "pnc_id",
         )
         .iterator(chunk_size=10000)
     )
-    for agency_id, nhs, person_id, outcome, method, manual in rows:
+    for agency_id, nhs, person_id, outcome, method, manual, upn, pnc in rows:
         c = counts[agency_id]
         valid = bool(clean_nhs_number(nhs))
         c["records"] = c.get("records", 0) + 1
         keys = []
+        for column, value, clean in (
+            ("nhs_number", nhs, clean_nhs_number),
+            ("upn", upn, clean_upn),
+            ("pnc_id", pnc, clean_pnc_id),
+        ):
+            if not value:
+                continue
+            if identifier_malformed(column, value):
+                keys.append("malformed_ids")
+            elif not clean(value):
+                keys.append("failed_check_ids")
         if valid:
             keys.append("valid_nhs")
         if outcome is None:
@@ -335,8 +417,171 @@ def match_quality(*, partnership_id: int | None = None) -> list[AgencyQuality]:
                         "joined",
                         "pending",
                         "matched",
+                        "malformed_ids",
+                        "failed_check_ids",
                     )
                 },
             )
         )
     return out
+
+
+# ------------------------------------------------------------------ model versions
+# The model is retrained on the partnership's own records once this many are held
+# (below it the estimates still move by more than a bit per level; decision 0028),
+# and again when the records have grown by half or their agency mix has shifted.
+TRAIN_MIN_RECORDS = 5000
+TRAIN_GROWTH = 1.5
+TRAIN_SHIFT = 0.25  # total variation distance between the agency mixes
+# One agency's file alone teaches the model nothing about matching across agencies
+# (FEBRL's first file: Splink cannot estimate; the synthetic GP file: true pairs scored
+# 0.01 by the model it gave): the first training waits until agencies other than the
+# largest hold this share of the records.
+TRAIN_OTHER_AGENCIES = 0.10
+
+
+def train_min_records() -> int:
+    """The minimum (``FULLPICTURE_LINKAGE_TRAIN_MIN`` overrides the measured default)."""
+    return int(getattr(settings, "FULLPICTURE_LINKAGE_TRAIN_MIN", TRAIN_MIN_RECORDS))
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    label: str
+    path: Path
+    trained_at: str | None
+    training_records: int
+    trained_on: str  # "partnership", "packaged" or "imported"
+    reason: str
+    m_source: str
+    household_guards: bool
+    upper: float
+    lower: float
+    current: bool
+    pinned: bool
+
+    @property
+    def own_data(self) -> bool:
+        return self.trained_on == "partnership"
+
+    def describe(self) -> str:
+        """One line for a CLI run: which model, and whether it learned this partnership."""
+        when = (self.trained_at or "")[:16].replace("T", " ")
+        if self.own_data:
+            return (
+                f"model {self.label}, trained on this partnership's own data "
+                f"({self.training_records:,} records, {when} UTC)"
+            )
+        if self.trained_on == "packaged":
+            return (
+                f"model {self.label}, the packaged model trained on a synthetic population: "
+                "this partnership's own data is not learned yet"
+            )
+        return f"model {self.label}, imported (trained on {self.training_records:,} records)"
+
+
+def model_version(path: Path, *, current: Path | None = None) -> ModelVersion:
+    data = json.loads(path.read_text("utf-8"))
+    life = data.get("lifecycle") or {}
+    current = current if current is not None else model_current_path()
+    th = data.get("thresholds") or {}
+    return ModelVersion(
+        label=model_label(path),
+        path=path,
+        trained_at=data.get("trained_at"),
+        training_records=int(data.get("training_records") or 0),
+        trained_on=str(
+            life.get("trained_on") or ("packaged" if path == DEFAULT_MODEL else "imported")
+        ),
+        reason=str(life.get("reason") or ""),
+        m_source=str(data.get("m_source") or ""),
+        household_guards=bool(data.get("household_guards", True)),
+        upper=float(th.get("upper", 0.99)),
+        lower=float(th.get("lower", 0.5)),
+        current=path == current,
+        pinned=path == current and bool(model_pointer().get("pinned")),
+    )
+
+
+def model_versions() -> list[ModelVersion]:
+    """The packaged model, then every version trained or imported here, oldest first."""
+    current = model_current_path()
+    return [
+        model_version(p, current=current) for p in [DEFAULT_MODEL, *(p for _n, p in model_files())]
+    ]
+
+
+def model_in_use() -> ModelVersion:
+    return model_version(model_current_path())
+
+
+def agency_mix() -> dict[str, int]:
+    return {
+        code: n
+        for code, n in SourceRecord.objects.values_list("agency__code")
+        .annotate(n=Count("id"))
+        .values_list("agency__code", "n")
+    }
+
+
+def _mix_shift(before: dict[str, int], after: dict[str, int]) -> float:
+    tb, ta = sum(before.values()) or 1, sum(after.values()) or 1
+    keys = set(before) | set(after)
+    return 0.5 * sum(abs(before.get(k, 0) / tb - after.get(k, 0) / ta) for k in keys)
+
+
+def model_training_due() -> str | None:
+    """Why the hub should train on its own records now, or None.
+
+    Never while a version chosen by ``linkage use`` is pinned (a rollback stays
+    until someone trains or chooses again).
+    """
+    if model_pointer().get("pinned"):
+        return None
+    held = SourceRecord.objects.count()
+    minimum = train_min_records()
+    if held < minimum:
+        return None
+    current = model_current()
+    life = current.lifecycle
+    mix = agency_mix()
+    if life.get("trained_on") != "partnership":
+        others = held - max(mix.values(), default=0)
+        if others < TRAIN_OTHER_AGENCIES * held:
+            return None
+        return (
+            f"first training on this partnership's data: {held:,} records held "
+            f"(the minimum is {minimum:,})"
+        )
+    trained = int(life.get("records") or current.training_records or 1)
+    if held >= TRAIN_GROWTH * trained:
+        return f"the records have grown from {trained:,} to {held:,}"
+    shift = _mix_shift(dict(life.get("agencies") or {}), mix)
+    if shift > TRAIN_SHIFT:
+        return f"the agency mix has shifted ({shift:.0%} of records moved between agencies)"
+    return None
+
+
+@dataclass(frozen=True)
+class WeightChange:
+    comparison: str
+    level: str
+    before: float
+    after: float
+
+    @property
+    def change(self) -> float:
+        return self.after - self.before
+
+
+def weight_changes(before: LinkageModel, after: LinkageModel) -> list[WeightChange]:
+    """Every comparison level's match weight in two models, biggest change first."""
+    out = []
+    for comp in COMPARISONS:
+        old = before.level_weights.get(comp.name, [])
+        new = after.level_weights.get(comp.name, [])
+        for k, level in enumerate(comp.levels):
+            if level.is_null or k >= len(old) or k >= len(new):
+                continue
+            out.append(WeightChange(comp.name, level.label, old[k], new[k]))
+    return sorted(out, key=lambda c: -abs(c.change))

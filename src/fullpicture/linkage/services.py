@@ -34,7 +34,13 @@ from fullpicture.core.followups import followups_enqueue
 from fullpicture.linkage import matching
 from fullpicture.linkage.engine import Assignment, LinkageModel, MatchResult, link_batch
 from fullpicture.linkage.engine import Outcome as EngineOutcome
-from fullpicture.linkage.engine.identifiers import clean_nhs_number, clean_pnc_id, clean_upn
+from fullpicture.linkage.engine.identifiers import (
+    clean_nhs_number,
+    clean_pnc_id,
+    clean_upn,
+    identifier_malformed,
+)
+from fullpicture.linkage.lifecycle import model_version_train
 from fullpicture.linkage.locks import linker_locked
 from fullpicture.linkage.models import (
     LinkHistory,
@@ -48,8 +54,6 @@ from fullpicture.linkage.selectors import (
     may_review,
     model_current,
     model_current_path,
-    model_dir,
-    model_files,
     model_label,
     person_token,
     record_in,
@@ -77,9 +81,6 @@ RECORD_COLUMNS = (
     "recorded_at",
 )
 _SEX = {"F": "F", "M": "M", "U": "U", "": "", "FEMALE": "F", "MALE": "M", "UNKNOWN": "U"}
-_NHS_FORMAT = re.compile(r"^\d{3}[ -]?\d{3}[ -]?\d{4}$")
-_UPN_FORMAT = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
-_PNC_FORMAT = re.compile(r"^(\d{2}|\d{4})/\d{1,7}[A-Z]$")
 _FIELD_LIMITS = {
     "source_id": 64,
     "given_name": 100,
@@ -114,10 +115,33 @@ def _row_hash(values: dict[str, object]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+IDENTIFIER_COLUMNS = ("nhs_number", "upn", "pnc_id")
+IDENTIFIER_MAX = 16  # the stored width of an identifier column
+# A file is refused when more than this share of one identifier column's values is
+# malformed: the column is then probably the wrong one (a swap, a phone number). Real
+# extracts carry about 1 % malformed; a swapped column is 95-100 % (decision 0027).
+MALFORMED_COLUMN_LIMIT = 0.20
+MALFORMED_COLUMN_MIN_VALUES = 10  # below this many values the share says nothing
+_SHAPE_RULES = {
+    "nhs_number": "is not 10 digits (spaces allowed as 3-3-4)",
+    "upn": "is not a letter followed by 12 characters",
+    "pnc_id": "does not look like YY/NNNNNNNL",
+}
+
+
 def record_row_parse(
-    number: int, row: dict[str, str], *, file: str
+    number: int,
+    row: dict[str, str],
+    *,
+    file: str,
+    strict_identifiers: bool = True,
 ) -> tuple[RecordRow | None, list[RowError], list[RowError]]:
-    """Validate one CSV row; returns the row, its errors and its warnings."""
+    """Validate one CSV row; returns the row, its errors and its warnings.
+
+    With ``strict_identifiers`` (one record typed in a form) a malformed NHS
+    number, UPN or PNC id is an error. Without it (an agency's extract) the value
+    is kept as the agency holds it, never used to link, and reported as a warning.
+    """
     errors: list[RowError] = []
     warnings: list[RowError] = []
 
@@ -142,29 +166,82 @@ def record_row_parse(
     if sex is None:
         err("sex", "must be F, M, U or blank")
     values["sex"] = sex or ""
+    malformed: set[str] = set()
+    for column in IDENTIFIER_COLUMNS:
+        if identifier_malformed(column, row[column]):
+            malformed.add(column)
+            if strict_identifiers:
+                err(column, _STRICT_RULES[column])
+                continue
+            kept = row[column]
+            note = "kept as held, never linked"
+            if len(kept) > IDENTIFIER_MAX:
+                kept = kept[:IDENTIFIER_MAX]
+                note = f"kept (first {IDENTIFIER_MAX} characters), never linked"
+            warnings.append(RowError(file, number, column, f"{_SHAPE_RULES[column]}: {note}"))
+            values[column] = kept
     nhs = row["nhs_number"]
-    if nhs and not _NHS_FORMAT.match(nhs):
-        err("nhs_number", "must be 10 digits (spaces allowed as 3-3-4)")
-    elif nhs and not clean_nhs_number(nhs):
-        warnings.append(
-            RowError(file, number, "nhs_number", "fails the modulus 11 check: kept, never linked")
-        )
-    values["nhs_number"] = re.sub(r"\D", "", nhs)
-    upn = "".join(row["upn"].split()).upper()
-    if upn and not _UPN_FORMAT.match(upn):
-        err("upn", "must be a letter followed by 12 characters")
-    elif upn and not clean_upn(upn):
-        warnings.append(RowError(file, number, "upn", "wrong check letter: kept, never linked"))
-    values["upn"] = upn
-    pnc = "".join(row["pnc_id"].split()).upper()
-    if pnc and not _PNC_FORMAT.match(pnc):
-        err("pnc_id", "must look like YY/NNNNNNNL")
-    elif pnc and not clean_pnc_id(pnc):
-        warnings.append(RowError(file, number, "pnc_id", "wrong check letter: kept, never linked"))
-    values["pnc_id"] = pnc
+    if "nhs_number" not in malformed:
+        if nhs and not clean_nhs_number(nhs):
+            warnings.append(
+                RowError(
+                    file, number, "nhs_number", "fails the modulus 11 check: kept, never linked"
+                )
+            )
+        values["nhs_number"] = re.sub(r"\D", "", nhs)
+    if "upn" not in malformed:
+        upn = "".join(row["upn"].split()).upper()
+        if upn and not clean_upn(upn):
+            warnings.append(RowError(file, number, "upn", "wrong check letter: kept, never linked"))
+        values["upn"] = upn
+    if "pnc_id" not in malformed:
+        pnc = "".join(row["pnc_id"].split()).upper()
+        if pnc and not clean_pnc_id(pnc):
+            warnings.append(
+                RowError(file, number, "pnc_id", "wrong check letter: kept, never linked")
+            )
+        values["pnc_id"] = pnc
     if errors:
         return None, errors, warnings
     return RecordRow(row["source_id"], values, _row_hash(values)), errors, warnings
+
+
+_STRICT_RULES = {
+    "nhs_number": "must be 10 digits (spaces allowed as 3-3-4)",
+    "upn": "must be a letter followed by 12 characters",
+    "pnc_id": "must look like YY/NNNNNNNL",
+}
+
+
+def malformed_columns(
+    rows: Sequence[tuple[int, dict[str, str]]],
+    *,
+    file: str,
+    limit: float = MALFORMED_COLUMN_LIMIT,
+) -> list[RowError]:
+    """One error per identifier column whose share of malformed values is over ``limit``.
+
+    Such a column is probably the wrong one (UPNs or phone numbers in the NHS
+    number column): the whole file is refused, naming the column and the share.
+    """
+    errors = []
+    for column in IDENTIFIER_COLUMNS:
+        values = [row[column] for _n, row in rows if row[column]]
+        if len(values) < MALFORMED_COLUMN_MIN_VALUES:
+            continue
+        bad = sum(1 for v in values if identifier_malformed(column, v))
+        share = bad / len(values)
+        if share > limit:
+            errors.append(
+                RowError(
+                    file,
+                    0,
+                    column,
+                    f"{bad} of {len(values)} values ({share:.0%}) are not the identifier's "
+                    f"shape, more than the {limit:.0%} allowed: is this the right column?",
+                )
+            )
+    return errors
 
 
 def records_import_file(
@@ -174,6 +251,7 @@ def records_import_file(
     actor: Actor,
     skip_bad_rows: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    malformed_limit: float = MALFORMED_COLUMN_LIMIT,
 ) -> ImportResult:
     """Import one agency's records file: all or nothing unless ``skip_bad_rows``.
 
@@ -189,6 +267,7 @@ def records_import_file(
         actor=actor,
         skip_bad_rows=skip_bad_rows,
         progress=progress,
+        malformed_limit=malformed_limit,
     )
     result.warnings[:0] = formula_cells
     return result
@@ -203,12 +282,18 @@ def records_import(
     actor: Actor,
     skip_bad_rows: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    malformed_limit: float = MALFORMED_COLUMN_LIMIT,
 ) -> ImportResult:
+    column_errors = malformed_columns(rows, file=file, limit=malformed_limit)
+    if column_errors:
+        raise ImportRejected(column_errors)
     result = ImportResult()
     parsed: list[RecordRow] = []
     seen: dict[str, int] = {}
     for number, row in rows:
-        record_row, errors, warnings = record_row_parse(number, row, file=file)
+        record_row, errors, warnings = record_row_parse(
+            number, row, file=file, strict_identifiers=False
+        )
         result.warnings.extend(warnings)
         if record_row is not None and record_row.source_id in seen:
             errors = [
@@ -911,23 +996,11 @@ def model_train(
 ) -> tuple[LinkageModel, Path]:
     """Fit the model on every record in the database; save it as the next version.
 
-    The new ``model-v<N>.json`` is used by the next batch run and, as soon as
-    each process notices the new file, by real-time matching. Records already
-    linked keep their links.
+    The new ``model-v<N>.json`` is used from now on (``linkage.lifecycle``): by the
+    next batch run and, as soon as each process notices, by real-time matching.
+    Records already linked keep their links until ``relink`` scores them again.
     """
-    records = records_for_engine(SourceRecord.objects.order_by("id").iterator(chunk_size=5000))
-    if len(records) < 2:
-        raise ValueError("there are too few records to train on")
-    model = LinkageModel().train(records, seed=seed, progress=progress)
-    files = model_files()
-    path = model.save(model_dir() / f"model-v{(files[-1][0] if files else 0) + 1}.json")
-    ledger_record(
-        actor=actor,
-        action=Action.CREATE,
-        object_type="linkage_model",
-        object_id=path.stem,
-        details={"training_records": model.training_records},
+    trained = model_version_train(
+        actor=actor, reason="asked for (linkage train)", progress=progress, seed=seed
     )
-    matching.index_forget()
-    log.info("trained %s on %d records", path.stem, model.training_records)
-    return model, path
+    return trained.model, trained.path

@@ -18,13 +18,22 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import ledger_record, ledger_record_denied
-from fullpicture.linkage.forms import MergeForm, ReviewDecisionForm, SplitForm, UnlinkForm
+from fullpicture.linkage.forms import (
+    MergeForm,
+    ProposalDecisionForm,
+    ReviewDecisionForm,
+    SplitForm,
+    UnlinkForm,
+)
+from fullpicture.linkage.relink import Conflict as RelinkConflict
+from fullpicture.linkage.relink import relink_decide
 from fullpicture.linkage.selectors import (
     NotFound,
     access_person_records,
     access_review_case,
     match_quality,
     may_review,
+    relink_proposals_waiting,
     review_queue,
 )
 from fullpicture.linkage.services import (
@@ -86,7 +95,39 @@ def _record_denied(viewer: Practitioner, object_type: str, person_id: int) -> No
 def review_queue_page(request: HttpRequest) -> HttpResponse:
     _viewer, partnership_id = _reviewer(request)
     cases = list(review_queue(partnership_id=partnership_id)[:200])
-    return render(request, "linkage/review_queue.html", {"cases": cases})
+    proposals = list(relink_proposals_waiting(partnership_id=partnership_id)[:200])
+    return render(request, "linkage/review_queue.html", {"cases": cases, "proposals": proposals})
+
+
+@require_http_methods(["POST"])
+def relink_proposal_page(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """A reviewer's decision on a move a new model proposed (from the queue page)."""
+    viewer, partnership_id = _reviewer(request)
+    if not relink_proposals_waiting(partnership_id=partnership_id).filter(pk=proposal_id).exists():
+        messages.error(request, "This proposed move has already been decided.")
+        return redirect("linkage:review_queue")
+    form = ProposalDecisionForm(request.POST)
+    if not form.is_valid():
+        for _field, error in _errors(form):
+            messages.error(request, error)
+        return redirect("linkage:review_queue")
+    accept = form.cleaned_data["decision"] == "accept"
+    try:
+        relink_decide(
+            proposal_id=proposal_id,
+            accept=accept,
+            reason=form.cleaned_data["reason"],
+            actor=viewer.actor,
+        )
+    except RelinkConflict:
+        messages.error(request, CONFLICT_MESSAGE)
+        return redirect("linkage:review_queue")
+    messages.success(
+        request,
+        "Decision recorded: "
+        + ("the record has moved." if accept else "the records stay as they are."),
+    )
+    return redirect("linkage:review_queue")
 
 
 @require_http_methods(["GET", "POST"])

@@ -91,3 +91,21 @@ def make_pnc_id(year: int, serial: int) -> str:
 def make_upn(body: str) -> str:
     """Build a valid UPN from 12 digits."""
     return upn_check_letter(body) + body
+
+
+# The shape an agency's value must have to be an identifier at all. A value of another
+# shape (wrong length, letters in an NHS number) is kept on the record as the agency
+# holds it but never reaches the linker, whatever its digits happen to be.
+NHS_SHAPE = re.compile(r"^\d{3}[ -]?\d{3}[ -]?\d{4}$")
+UPN_SHAPE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
+PNC_SHAPE = re.compile(r"^(\d{2}|\d{4})/\d{1,7}[A-Z]$")
+
+
+def identifier_malformed(column: str, value: str | None) -> bool:
+    """Is a non-empty ``nhs_number``, ``upn`` or ``pnc_id`` value not that identifier's shape?"""
+    if not value:
+        return False
+    if column == "nhs_number":
+        return not NHS_SHAPE.match(value.strip())
+    text = "".join(value.split()).upper()
+    return not (UPN_SHAPE if column == "upn" else PNC_SHAPE).match(text)

@@ -218,6 +218,9 @@ class LinkageModel:
         self._compiled: CompiledModel | None = None
         self.m_source = ""
         self.household_guards = True
+        # Where the model came from and what it was trained on (the hub's lifecycle
+        # notes: trained_on, records, agencies, reason, previous); empty when packaged.
+        self.lifecycle: dict[str, Any] = {}
 
     @property
     def upper_threshold(self) -> float:
@@ -403,6 +406,7 @@ class LinkageModel:
             "level_weights": self.level_weights,
             "tf_base_log2_u": self.tf_base_log2_u,
             "m_source": self.m_source,
+            "lifecycle": self.lifecycle,
             "tf_tables": self.tf_tables,
             "splink_settings": self.settings,
         }
@@ -435,6 +439,7 @@ class LinkageModel:
         m.predict_blocking = data.get("predict_blocking", m.predict_blocking)
         m.tf_tables = data.get("tf_tables", {})
         m.m_source = data.get("m_source", "")
+        m.lifecycle = dict(data.get("lifecycle") or {})
         m.level_weights = data.get("level_weights", {})
         m.tf_base_log2_u = data.get("tf_base_log2_u", {})
         if not m.level_weights:

@@ -500,9 +500,26 @@ _SOURCE_ID: dict[str, Callable[[int], str]] = {
 }
 
 
-def synth_population(n_people: int, out_dir: Path, seed: int = 0) -> None:
-    """Write ``<agency>.csv`` for each agency and ``truth.csv`` into ``out_dir``."""
+def _malform(value: str, rng: np.random.Generator) -> str:
+    """An identifier as real extracts mangle it: a digit lost, one too many, a letter."""
+    kind = int(rng.integers(0, 3))
+    k = int(rng.integers(1, len(value)))
+    if kind == 0:
+        return value[:k] + value[k + 1 :]
+    if kind == 1:
+        return value[:k] + str(int(rng.integers(0, 10))) + value[k:]
+    return value[:k] + "O" + value[k + 1 :]  # a letter O keyed for a zero
+
+
+def synth_population(n_people: int, out_dir: Path, seed: int = 0, malformed: float = 0.0) -> None:
+    """Write ``<agency>.csv`` for each agency and ``truth.csv`` into ``out_dir``.
+
+    ``malformed`` is the share of identifier values (NHS number, UPN, PNC id) written
+    in a shape the identifier never has, as real extracts carry some; drawn from a
+    random stream of its own, so the population is otherwise the same.
+    """
     rng = np.random.default_rng(seed)
+    bad_rng = np.random.default_rng([seed, 1])
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     people = _People(n_people, rng)
@@ -521,6 +538,11 @@ def synth_population(n_people: int, out_dir: Path, seed: int = 0) -> None:
             for k, (i, days) in enumerate(zip(idx, rec_days, strict=True)):
                 sid = _SOURCE_ID[agency](k + 1)
                 rec = _record(people, int(i), agency, rng)
+                if malformed:
+                    rec = tuple(  # type: ignore[assignment]
+                        _malform(v, bad_rng) if j >= 7 and v and bad_rng.random() < malformed else v
+                        for j, v in enumerate(rec)
+                    )
                 recorded = (REF_DATE - datetime.timedelta(days=int(days))).isoformat()
                 w.writerow([sid, *rec, recorded])
                 truth.append((agency, sid, f"P{int(i):08d}"))

@@ -12,7 +12,12 @@ from fullpicture.core.commands import refused, write_rejects
 from fullpicture.core.csvfile import ImportRejected
 from fullpicture.core.progress import progress_bar
 from fullpicture.core.timings import timed
-from fullpicture.linkage.services import records_import_file, records_link
+from fullpicture.linkage.cli import link_with_lifecycle
+from fullpicture.linkage.services import (
+    MALFORMED_COLUMN_LIMIT,
+    records_import_file,
+    records_link,
+)
 from fullpicture.partnerships.models import Agency
 
 
@@ -28,6 +33,14 @@ class Command(BaseCommand):
             help="Store the good rows and write the rejects to FILE.rejects.csv.",
         )
         parser.add_argument("--no-link", action="store_true", help="Import without linking.")
+        parser.add_argument(
+            "--malformed-limit",
+            type=float,
+            default=MALFORMED_COLUMN_LIMIT * 100,
+            metavar="PERCENT",
+            help="Refuse the file when more than this share of an identifier column is "
+            "malformed (default %(default).0f).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         agency = Agency.objects.filter(code=options["agency"]).first()
@@ -43,6 +56,7 @@ class Command(BaseCommand):
                     actor=actor,
                     skip_bad_rows=options["skip_bad_rows"],
                     progress=progress,
+                    malformed_limit=options["malformed_limit"] / 100,
                 )
         except ImportRejected as exc:
             raise refused(path, exc) from exc
@@ -55,9 +69,6 @@ class Command(BaseCommand):
             f"{result.unchanged} unchanged."
         )
         if not options["no_link"]:
-            with progress_bar("Linking") as progress:
-                summary = records_link(actor=Actor.system("link"), progress=progress)
-            self.stdout.write(
-                f"Linked {summary.linked}, review {summary.review}, "
-                f"new persons {summary.new_person}."
+            link_with_lifecycle(
+                self, lambda progress: records_link(actor=Actor.system("link"), progress=progress)
             )

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from fullpicture.audit.services import Actor
 from fullpicture.core.progress import progress_bar
 from fullpicture.core.timings import timed
+from fullpicture.linkage.cli import link_with_lifecycle, say_model
 from fullpicture.linkage.services import link_pending
 
 
@@ -38,9 +39,13 @@ class Command(BaseCommand):
                     summary = link_pending(actor=actor, progress=progress)
             except SparkUnavailable as exc:
                 raise CommandError(str(exc)) from exc
+            self.stdout.write(
+                f"Linked {summary.linked}, review {summary.review}, "
+                f"new persons {summary.new_person}."
+            )
+            say_model(self)
         else:
-            with timed("link"), progress_bar("Linking") as progress:
-                summary = link_pending(actor=actor, progress=progress)
-        self.stdout.write(
-            f"Linked {summary.linked}, review {summary.review}, new persons {summary.new_person}."
-        )
+            with timed("link"):
+                link_with_lifecycle(
+                    self, lambda progress: link_pending(actor=actor, progress=progress)
+                )
