@@ -55,7 +55,7 @@ from fullpicture.linkage.selectors import (
 )
 from fullpicture.partnerships.models import Agency
 from fullpicture.people.models import Person, SourceRecord
-from fullpicture.people.services import households_rebuild
+from fullpicture.people.households import households_update
 from fullpicture.people.signals import records_relinked
 
 log = logging.getLogger(__name__)
@@ -361,7 +361,11 @@ def link_pending(
                 model_version=summary.model,
             )
     with transaction.atomic():
-        households_rebuild()
+        households_update(
+            person_ids=SourceRecord.objects.filter(
+                pk__in=[int(a.key) for a in assignments]
+            ).values_list("person_id", flat=True)
+        )
     if progress is not None:
         progress(len(pending), len(pending))
     log.info(
@@ -562,8 +566,7 @@ def record_link_now(*, record: SourceRecord, actor: Actor) -> MatchResult:
         version = int(LinkState.objects.values_list("version", flat=True).get(pk=1))
         person_id = SourceRecord.objects.values_list("person_id", flat=True).get(pk=record.pk)
         record.person_id = person_id
-        if record.relationships_from.exists() or record.relationships_to.exists():
-            households_rebuild()
+        households_update(person_ids=[person_id])
         engine_record = record_in(record)
         transaction.on_commit(
             lambda: matching.index_note(engine_record, person_id=person_id, version=version)
@@ -750,7 +753,9 @@ def review_decide(
                 reason=reason,
                 link_version=link_state_bump(),
             )
-        households_rebuild()
+        households_update(
+            person_ids=[record.person_id, candidate.person_id, *([before] if same_person else [])]
+        )
         return RecordLink.objects.get(record_id=record_id)
 
 
@@ -788,7 +793,7 @@ def record_unlink(*, record_id: int, version: int, reason: str, actor: Actor) ->
         ledger_record_many(
             actor=actor, events=_events(Action.UNLINK, [record], from_person_id=str(before))
         )
-        households_rebuild()
+        households_update(person_ids=[p for p in (before, person_id) if p is not None])
         return person_id
 
 
@@ -842,7 +847,7 @@ def person_split(
                 "record_ids": [str(r.pk) for r in chosen],
             },
         )
-        households_rebuild()
+        households_update(person_ids=[person_id, new_person.pk])
         return new_person.pk
 
 
@@ -885,7 +890,7 @@ def persons_merge(
                 "record_ids": [str(pk) for pk in moving_ids],
             },
         )
-        households_rebuild()
+        households_update(person_ids=[keep_id, other_id])
         return keep_id
 
 

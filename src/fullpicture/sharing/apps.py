@@ -7,4 +7,8 @@ class SharingConfig(AppConfig):
     verbose_name = "Information sharing"
 
     def ready(self) -> None:
+        from fullpicture.people.households import register_item_source
         from fullpicture.sharing import receivers  # noqa: F401  (connects the receivers)
+        from fullpicture.sharing.household_evidence import items_naming_persons
+
+        register_item_source(items_naming_persons)
