@@ -54,8 +54,8 @@ from fullpicture.linkage.selectors import (
     records_for_engine,
 )
 from fullpicture.partnerships.models import Agency
-from fullpicture.people.models import Person, SourceRecord
 from fullpicture.people.households import households_update
+from fullpicture.people.models import Person, SourceRecord
 from fullpicture.people.signals import records_relinked
 
 log = logging.getLogger(__name__)

@@ -50,7 +50,8 @@ class SourceRecord(models.Model):
         help_text="The Unique Property Reference Number where the agency gives one (12 digits); "
         "a malformed value is kept as sent and never used to form a household.",
     )
-    address_key = models.CharField(
+    # DJ001: null means "not yet worked out", distinct from blank ("nothing to compare").
+    address_key = models.CharField(  # noqa: DJ001
         max_length=340,
         null=True,
         blank=True,
