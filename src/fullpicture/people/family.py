@@ -234,8 +234,10 @@ class Formation:
 # ----------------------------------------------------------------- the engine
 
 
-def _surname(name: str) -> str:
-    return _NON_WORD.sub("", name.lower())
+def _surnames(name: str) -> set[str]:
+    """A family name's parts ("Cole-Ames" is both a Cole and an Ames)."""
+    text = name.lower().replace("'", "").replace("\u2019", "").replace("-", " ")
+    return {part for part in _NON_WORD.sub(" ", text).split() if part}
 
 
 def _person_locations(
@@ -338,7 +340,7 @@ def form(
         latest_locations[person] = open_locs
         for r in recs:
             if r.family_name:
-                surnames[person].add(_surname(r.family_name))
+                surnames[person] |= _surnames(r.family_name)
     shared = set(shared)
     max_members = 12
     for basis, prefix in (("uprn", "u:"), ("address", "a:")):
