@@ -46,6 +46,7 @@ from fullpicture.people.models import (
     HouseholdStatus,
     HouseholdTie,
     Relationship,
+    SharedAddress,
     SourceRecord,
 )
 
@@ -215,6 +216,15 @@ def _evidence(
     return recs, rels, items, decided
 
 
+def _store_shared(keys: set[str]) -> None:
+    """Remember the shared addresses found (only ever added: an address that was a
+    hostel stays one, even when its residents are read a few at a time)."""
+    if keys:
+        SharedAddress.objects.bulk_create(
+            [SharedAddress(key=k) for k in sorted(keys)], ignore_conflicts=True, batch_size=5000
+        )
+
+
 def _digest(group: Group) -> str:
     text = repr(
         (
@@ -249,6 +259,7 @@ def households_update(
         scope: set[int] | None = None
         if wanted is not None:
             scope, crowded = _scope(wanted, rules)
+        crowded |= set(SharedAddress.objects.values_list("key", flat=True))
         recs, rels, items, decided = _evidence(scope, rules)
         formation = form(
             rules=rules,
@@ -259,6 +270,7 @@ def households_update(
             shared=crowded,
         )
         summary.shared_addresses = len(formation.shared_locations)
+        _store_shared(formation.shared_locations)
         _apply(formation, scope=scope, actor=actor, reason=reason, summary=summary)
     return summary
 
@@ -429,8 +441,24 @@ def _joins(
     member_rows: list[object],
 ) -> None:
     through = Household.members.through
+    spelled = (
+        set(
+            HouseholdMembership.objects.filter(
+                household_id=hh, person_id__in=sorted(before), left_at__isnull=True
+            ).values_list("person_id", flat=True)
+        )
+        if before
+        else set()
+    )
     for person, m in sorted(group.members.items()):
-        if person in before:
+        if person in before and person in spelled:
+            continue
+        if person in before:  # a member from before households had a history
+            joins.append(
+                HouseholdMembership(
+                    household_id=hh, person_id=person, basis=m.basis, since=m.since, joined_at=now
+                )
+            )
             continue
         joins.append(
             HouseholdMembership(
@@ -613,6 +641,7 @@ def households_rebuild(*, actor: Actor, reason: str) -> HouseholdSummary:
     with transaction.atomic():
         Household.objects.filter(status=HouseholdStatus.ACTIVE).update(digest="")
         SourceRecord.objects.update(address_key=None)
+        SharedAddress.objects.all().delete()
         ledger_record(
             actor=actor,
             action=Action.UPDATE,
@@ -633,15 +662,6 @@ def household_resolve(household_id: int) -> int:
             return current
         seen.add(nxt)
         current = nxt
-
-
-def person_household_ids(person_id: int) -> list[int]:
-    return list(
-        HouseholdMembership.objects.filter(person_id=person_id)
-        .values_list("household_id", flat=True)
-        .distinct()
-        .order_by("household_id")
-    )
 
 
 __all__ = [

@@ -293,3 +293,18 @@ class HouseholdRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SharedAddress(models.Model):
+    """A location where too many unrelated persons lived to be one family (a hostel, a
+    refuge, a care home, student halls): never used to form a household, and shown as a
+    shared address. ``key`` is the address key (``a:``) or UPRN (``u:``) it was found at."""
+
+    key = models.CharField(max_length=345, unique=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"Shared address {self.pk}"
