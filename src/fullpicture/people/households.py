@@ -14,12 +14,14 @@ Items live on a higher floor (sharing): it registers an *item source* here
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -664,12 +666,43 @@ def household_resolve(household_id: int) -> int:
         current = nxt
 
 
+def households_export(*, path: Path, actor: Actor) -> int:
+    """One row per spell: household_id, person_id, basis, from, to (blank: still a member,
+    or not known). Active households only (a merged one's members are in the survivor).
+    The ledger event is committed before the file is written."""
+    rows = list(
+        HouseholdMembership.objects.filter(household__status=HouseholdStatus.ACTIVE)
+        .order_by("household_id", "person_id", "joined_at")
+        .values_list("household_id", "person_id", "basis", "since", "until", "left_at")
+    )
+    with transaction.atomic():
+        ledger_record(
+            actor=actor, action=Action.EXPORT, object_type="households", details={"rows": len(rows)}
+        )
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["household_id", "person_id", "basis", "from", "to"])
+        for hh, person, basis, since, until, left_at in rows:
+            to = until or (timezone.localdate(left_at) if left_at is not None else None)
+            writer.writerow(
+                [
+                    hh,
+                    person,
+                    basis,
+                    since.isoformat() if since else "",
+                    to.isoformat() if to else "",
+                ]
+            )
+    return len(rows)
+
+
 __all__ = [
     "HouseholdConflict",
     "HouseholdSummary",
     "household_merge",
     "household_resolve",
     "household_split",
+    "households_export",
     "households_rebuild",
     "households_update",
     "register_item_source",
