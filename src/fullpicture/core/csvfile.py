@@ -37,8 +37,12 @@ class ImportRejected(Exception):
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
-def read_rows(path: Path, *, columns: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
-    """Read a CSV file whose header must be exactly ``columns`` (in any order).
+def read_rows(
+    path: Path, *, columns: Sequence[str], optional: Sequence[str] = ()
+) -> list[tuple[int, dict[str, str]]]:
+    """Read a CSV file whose header must be exactly ``columns`` (in any order), with
+    any of the ``optional`` columns (a row has an optional column's key only when the
+    file has that column).
 
     Raises ``ImportRejected`` naming the file for an unreadable file, a missing
     or an extra column. Returns (row number, row) pairs with values stripped.
@@ -54,10 +58,12 @@ def read_rows(path: Path, *, columns: Sequence[str]) -> list[tuple[int, dict[str
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportRejected([RowError(name, 0, "", "the file is not UTF-8 text")]) from exc
-    return parse_rows(text, name=name, columns=columns)
+    return parse_rows(text, name=name, columns=columns, optional=optional)
 
 
-def parse_rows(text: str, *, name: str, columns: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
+def parse_rows(
+    text: str, *, name: str, columns: Sequence[str], optional: Sequence[str] = ()
+) -> list[tuple[int, dict[str, str]]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -68,7 +74,7 @@ def parse_rows(text: str, *, name: str, columns: Sequence[str]) -> list[tuple[in
     header = [h.strip() for h in header]
     errors: list[RowError] = []
     missing = [c for c in columns if c not in header]
-    extra = [h for h in header if h not in columns]
+    extra = [h for h in header if h not in columns and h not in optional]
     if missing:
         errors.append(RowError(name, 1, ", ".join(missing), "missing column(s)"))
     if extra:

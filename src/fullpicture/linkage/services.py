@@ -74,6 +74,8 @@ RECORD_COLUMNS = (
     "pnc_id",
     "recorded_at",
 )
+OPTIONAL_RECORD_COLUMNS = ("uprn",)  # the property's UPRN, where the agency gives one
+_UPRN_FORMAT = re.compile(r"^\d{12}$")
 _SEX = {"F": "F", "M": "M", "U": "U", "": "", "FEMALE": "F", "MALE": "M", "UNKNOWN": "U"}
 _NHS_FORMAT = re.compile(r"^\d{3}[ -]?\d{3}[ -]?\d{4}$")
 _UPN_FORMAT = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
@@ -160,6 +162,13 @@ def record_row_parse(
     elif pnc and not clean_pnc_id(pnc):
         warnings.append(RowError(file, number, "pnc_id", "wrong check letter: kept, never linked"))
     values["pnc_id"] = pnc
+    if "uprn" in row:
+        uprn = "".join(row["uprn"].split())
+        if uprn and not _UPRN_FORMAT.match(uprn):
+            warnings.append(
+                RowError(file, number, "uprn", "is not 12 digits: kept, never used for households")
+            )
+        values["uprn"] = uprn[:16]
     if errors:
         return None, errors, warnings
     return RecordRow(row["source_id"], values, _row_hash(values)), errors, warnings
@@ -178,7 +187,7 @@ def records_import_file(
     Re-importing the same file changes nothing; a changed row updates its
     record and sends it back to be linked (unless a reviewer fixed its link).
     """
-    rows = read_rows(path, columns=RECORD_COLUMNS)
+    rows = read_rows(path, columns=RECORD_COLUMNS, optional=OPTIONAL_RECORD_COLUMNS)
     return records_import(
         agency=agency,
         rows=rows,

@@ -8,9 +8,12 @@ addresses are always read from the records, with their provenance).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 from fullpicture.partnerships.models import Agency
+from fullpicture.people.family import address_key
 
 
 class Sex(models.TextChoices):
@@ -87,6 +90,12 @@ class SourceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id}:{self.source_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The address key follows the address (bulk inserts leave it null: households
+        # work it out on their next update).
+        self.address_key = address_key(self.address, self.postcode)
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:
