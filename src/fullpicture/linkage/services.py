@@ -763,7 +763,11 @@ def review_decide(
                 link_version=link_state_bump(),
             )
         households_update(
-            person_ids=[record.person_id, candidate.person_id, *([before] if same_person else [])]
+            person_ids=[
+                p
+                for p in (record.person_id, candidate.person_id, before if same_person else None)
+                if p is not None
+            ]
         )
         return RecordLink.objects.get(record_id=record_id)
 

@@ -247,31 +247,33 @@ def _person_locations(
     the person's time there; and when the person moved to their latest address."""
     entries: list[tuple[dt.date | None, frozenset[str]]] = []
     for r in records:
-        locs = set()
+        locs: set[str] = set()
         if r.uprn and valid_uprn(r.uprn):
             locs.add(f"u:{r.uprn}")
         if r.address_key:
             locs.add(f"a:{r.address_key}")
         if locs:
             entries.append((r.recorded_at, frozenset(locs)))
-    dated = sorted((d, locs) for d, locs in entries if d is not None)
+    dated = sorted(
+        ((d, locs) for d, locs in entries if d is not None), key=lambda e: (e[0], sorted(e[1]))
+    )
     out: dict[str, tuple[dt.date | None, dt.date | None]] = {}
-    for d, locs in entries:
+    for d, where in entries:
         if d is None:
-            for loc in locs:
+            for loc in where:
                 out.setdefault(loc, (None, None))
-    for loc in {loc for _, locs in dated for loc in locs}:
-        days = [d for d, locs in dated if loc in locs]
+    for loc in {loc for _, where in dated for loc in where}:
+        days = [d for d, where in dated if loc in where]
         first, last = days[0], days[-1]
-        until = next((d for d, locs in dated if d > last and loc not in locs), None)
+        until = next((d for d, where in dated if d > last and loc not in where), None)
         out[loc] = (first, until)
     moved = None
     if dated:
         latest = dated[-1][1]
         # The move to the latest address: the first date of the unbroken run ending last.
         moved = dated[-1][0]
-        for d, locs in reversed(dated):
-            if locs & latest:
+        for d, where in reversed(dated):
+            if where & latest:
                 moved = d
             else:
                 break
@@ -341,7 +343,7 @@ def form(
         for r in recs:
             if r.family_name:
                 surnames[person] |= _surnames(r.family_name)
-    shared = set(shared)
+    shared_locations = set(shared)
     max_members = 12
     for basis, prefix in (("uprn", "u:"), ("address", "a:")):
         for rule in by_basis.get(basis, []):
@@ -356,14 +358,15 @@ def form(
                     or len(people) > max_residents
                     or _surname_groups(people, surnames) > max_surnames
                 ):
-                    shared.add(loc)
+                    shared_locations.add(loc)
                     continue
                 persons = sorted(people)
                 for i, a in enumerate(persons):
                     for b in persons[i + 1 :]:
-                        span = _overlap(people[a], people[b])
-                        if span is None:
+                        found = _overlap(people[a], people[b])
+                        if found is None:
                             continue
+                        span = found
                         ties.append(
                             Tie(a, b, basis, rule.slug, rule.strength, basis, span[0], span[1])
                         )
@@ -398,11 +401,13 @@ def form(
     if apart:
         ties = [t for t in ties if (t.a, t.b) not in apart]
     at_shared = {
-        p for p, locs in latest_locations.items() if locs and locs <= shared and p in per_person
+        p
+        for p, locs in latest_locations.items()
+        if locs and locs <= shared_locations and p in per_person
     }
     return Formation(
         groups=_groups(ties, moved, max_members, apart),
-        shared_locations=shared,
+        shared_locations=shared_locations,
         at_shared=at_shared,
     )
 
@@ -491,10 +496,13 @@ def _groups(
         for here, gi in ((t.a, gb), (t.b, ga)):
             if gi is None or group_of.get(here) == gi or _current(t, moved):
                 continue
+            end = t.until or t.since
+            left = moved.get(here)
+            if left is None or end is None or left < end:
+                continue  # not the one who moved away
             group = groups[gi]
             group.ties.append(t)
             spell = group.former.get(here)
-            end = t.until or t.since
             if spell is None:
                 group.former[here] = Member(t.basis, t.since, end)
             else:

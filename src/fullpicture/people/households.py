@@ -288,8 +288,10 @@ def _apply(
     now = timezone.now()
     today = timezone.localdate()
     through = Household.members.through
-    active = Household.objects.filter(status=HouseholdStatus.ACTIVE)
-    links = through.objects.filter(household__status=HouseholdStatus.ACTIVE)
+    active = Household.objects.filter(status=HouseholdStatus.ACTIVE, from_evidence=True)
+    links = through.objects.filter(
+        household__status=HouseholdStatus.ACTIVE, household__from_evidence=True
+    )
     if scope is not None:
         touched = through.objects.filter(person_id__in=sorted(scope)).values("household_id")
         links = links.filter(household_id__in=touched)
@@ -321,7 +323,7 @@ def _apply(
     ended = [hh for hh in existing if hh not in claimed and hh not in merged]
     # New households (fresh, or split off an existing one).
     new_rows = [
-        Household(split_from_id=origin, digest=_digest(group), version=1)
+        Household(split_from_id=origin, digest=_digest(group), version=1, from_evidence=True)
         for group, origin in created
     ]
     new_rows = Household.objects.bulk_create(new_rows, batch_size=2000)

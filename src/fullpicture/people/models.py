@@ -166,6 +166,11 @@ class Household(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="split_into"
     )
     version = models.PositiveIntegerField(default=1)
+    from_evidence = models.BooleanField(
+        default=False,
+        help_text="Formed (and kept up to date) from the agencies' evidence; a household "
+        "made by hand is left as it is by updates.",
+    )
     digest = models.CharField(
         max_length=32,
         blank=True,

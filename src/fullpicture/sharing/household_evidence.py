@@ -8,6 +8,7 @@ point first; never an item's summary or detail.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -33,7 +34,7 @@ def items_naming_persons(
         mine = through.objects.filter(person_id__in=sorted(person_ids)).values("informationitem_id")
         links = links.filter(informationitem_id__in=mine)
     persons: dict[int, list[int]] = defaultdict(list)
-    meta: dict[int, tuple[str, object, str]] = {}
+    meta: dict[int, tuple[str, dt.datetime | None, str]] = {}
     for item, person, slug, occurred, agency in links.values_list(
         "informationitem_id",
         "person_id",
@@ -46,8 +47,8 @@ def items_naming_persons(
     for item, named in persons.items():
         if len(named) < 2:
             continue
-        slug, occurred, agency = meta[item]
-        day = timezone.localdate(occurred) if occurred is not None else None  # type: ignore[arg-type]
-        if day is None:
+        slug, when, agency = meta[item]
+        if when is None:
             continue
+        day = timezone.localdate(when)
         yield ItemIn(item, slug, day, agency, tuple(sorted(named)))

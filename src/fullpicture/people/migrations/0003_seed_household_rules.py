@@ -15,6 +15,8 @@ def seed(apps, schema_editor):
     for row in json.loads(RULES.read_text(encoding="utf-8")):
         HouseholdRule.objects.get_or_create(slug=row["slug"], defaults=row)
     Household = apps.get_model("people", "Household")
+    # Households formed before had been formed from recorded relationships: evidence.
+    Household.objects.update(from_evidence=True)
     Membership = apps.get_model("people", "HouseholdMembership")
     now = timezone.now()
     spells = [
