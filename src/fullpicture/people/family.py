@@ -406,7 +406,7 @@ def form(
         if locs and locs <= shared_locations and p in per_person
     }
     return Formation(
-        groups=_groups(ties, moved, max_members, apart),
+        groups=_groups(ties, moved, max_members, apart, latest_locations),
         shared_locations=shared_locations,
         at_shared=at_shared,
     )
@@ -428,18 +428,30 @@ def _surname_groups(people: Mapping[int, object], surnames: Mapping[int, set[str
     return len(groups)
 
 
-def _current(tie: Tie, moved: Mapping[int, dt.date | None]) -> bool:
+def _current(
+    tie: Tie,
+    moved: Mapping[int, dt.date | None],
+    latest: Mapping[int, set[str]] | None = None,
+) -> bool:
     """A tie is current unless its evidence ended before (or on) either person's move
-    to their latest address."""
-    if tie.basis in ("relationship", "manual"):
+    to their latest address. A recorded relationship (undated) is current unless both
+    persons' latest addresses are known and differ: family, but not one household now."""
+    if tie.basis == "manual":
         return True
-    latest = max((d for d in (moved.get(tie.a), moved.get(tie.b)) if d is not None), default=None)
-    if latest is None:
+    if tie.basis == "relationship":
+        if latest is None:
+            return True
+        a, b = latest.get(tie.a), latest.get(tie.b)
+        return not a or not b or bool(a & b)
+    last_move = max(
+        (d for d in (moved.get(tie.a), moved.get(tie.b)) if d is not None), default=None
+    )
+    if last_move is None:
         return True
     end = tie.until if tie.until is not None else (tie.since if tie.basis == "item" else None)
     if tie.basis == "item":
-        return end is None or end >= latest
-    return end is None or end > latest
+        return end is None or end >= last_move
+    return end is None or end > last_move
 
 
 _DROP_ORDER = (("item",), ("item", "address"), ("item", "address", "uprn"))
@@ -460,8 +472,9 @@ def _groups(
     moved: Mapping[int, dt.date | None],
     max_members: int,
     apart: set[tuple[int, int]],
+    latest: Mapping[int, set[str]],
 ) -> list[Group]:
-    current = [t for t in ties if _current(t, moved)]
+    current = [t for t in ties if _current(t, moved, latest)]
     components = list(_components(current).values())
     # Too large to be a family: formed again from its stronger evidence only.
     final: list[set[int]] = []
@@ -488,13 +501,13 @@ def _groups(
         if ga is not None and ga == gb:
             group = groups[ga]
             group.ties.append(t)
-            if _current(t, moved):
+            if _current(t, moved, latest):
                 for p in (t.a, t.b):
                     _note(group.members, p, t)
             continue
         # An ended tie to a household the other person is not (now) part of: former member.
         for here, gi in ((t.a, gb), (t.b, ga)):
-            if gi is None or group_of.get(here) == gi or _current(t, moved):
+            if gi is None or group_of.get(here) == gi or _current(t, moved, latest):
                 continue
             end = t.until or t.since
             left = moved.get(here)
