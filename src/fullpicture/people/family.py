@@ -202,6 +202,7 @@ class Tie:
     source: str
     since: dt.date | None
     until: dt.date | None
+    where: str = field(default="", compare=False)  # the location, in memory only (never stored)
 
 
 @dataclass
@@ -368,7 +369,7 @@ def form(
                             continue
                         span = found
                         ties.append(
-                            Tie(a, b, basis, rule.slug, rule.strength, basis, span[0], span[1])
+                            Tie(a, b, basis, rule.slug, rule.strength, basis, *span, where=loc)
                         )
     for rule in by_basis.get("relationship", []):
         kinds = rule.names("kinds")
@@ -492,6 +493,7 @@ def _groups(
     # A decision that two persons live apart holds even against a chain of other ties.
     final = [part for comp in final for part in _apart(comp, current, apart)]
     group_of = {p: i for i, comp in enumerate(final) if len(comp) >= 2 for p in comp}
+    group_members = {i: comp for i, comp in enumerate(final) if len(comp) >= 2}
     groups: dict[int, Group] = {}
     for i, comp in enumerate(final):
         if len(comp) >= 2:
@@ -513,6 +515,8 @@ def _groups(
             left = moved.get(here)
             if left is None or end is None or left < end:
                 continue  # not the one who moved away
+            if not t.where or not any(t.where in latest.get(p, ()) for p in group_members[gi]):
+                continue  # a former member lived at the family's home, which is still theirs
             group = groups[gi]
             group.ties.append(t)
             spell = group.former.get(here)
