@@ -227,7 +227,7 @@ def _former_members(household_ids: Iterable[int] | None = None) -> dict[int, set
     """Former members of active households (a person who moved on is still judged with
     the family for its time), by household."""
     spells = HouseholdMembership.objects.filter(
-        left_at__isnull=False, household__status=HouseholdStatus.ACTIVE
+        left_at__isnull=False, reason="moved", household__status=HouseholdStatus.ACTIVE
     )
     if household_ids is not None:
         spells = spells.filter(household_id__in=sorted(set(household_ids)))
@@ -251,6 +251,7 @@ def families_of(person_ids: Iterable[int]) -> list[Family]:
         HouseholdMembership.objects.filter(
             person_id__in=sorted(wanted),
             left_at__isnull=False,
+            reason="moved",
             household__status=HouseholdStatus.ACTIVE,
         ).values_list("household_id", flat=True)
     )
