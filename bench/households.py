@@ -179,6 +179,25 @@ def quality(people: int, seed: int) -> None:
     started = time.perf_counter()
     formation = form(rules=rules(), records=[*records, *extra])
     took = time.perf_counter() - started
+    # The threshold measured: unrelated surname groups per address over time.
+    from fullpicture.people.family import _surname_groups, _surnames
+
+    at: dict[str, set[int]] = defaultdict(set)
+    names: dict[int, set[str]] = defaultdict(set)
+    for r in [*records, *extra]:
+        names[r.person_id] |= _surnames(r.family_name)
+        if r.address_key:
+            at[r.address_key].add(r.person_id)
+    one_family = Counter(
+        _surname_groups(ps, names) for ps in at.values() if len({truth[p] for p in ps}) == 1
+    )
+    shared_counts = sorted(
+        _surname_groups(ps, names) for k, ps in at.items() if len({truth[p] for p in ps}) > 3
+    )
+    print(
+        f"surname groups at one family's address: {dict(sorted(one_family.items()))}; "
+        f"at the hostel and refuge: {shared_counts}"
+    )
     true_groups: dict[str, set[int]] = defaultdict(set)
     for p in {r.person_id for r in records}:
         true_groups[truth[p]].add(p)
