@@ -31,8 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from fullpicture.linkage.engine.synth import AGENCIES, synth_population  # noqa: E402
-from fullpicture.people.family import RecordIn, Rule, address_key, form  # noqa: E402
+from fullpicture.linkage.engine.synth import AGENCIES, synth_population
+from fullpicture.people.family import RecordIn, Rule, address_key, form
 
 RULES_FILE = (
     Path(__file__).resolve().parent.parent / "src/fullpicture/people/data/household_rules.json"

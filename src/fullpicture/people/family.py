@@ -35,6 +35,7 @@ from one family to another belongs to each for its own time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -74,6 +75,7 @@ def normalise_postcode(postcode: str) -> str:
     return "".join(postcode.upper().split())
 
 
+@functools.lru_cache(maxsize=262144)
 def address_key(address: str, postcode: str) -> str:
     """The key two records' addresses are compared by: postcode, flat and address line.
 

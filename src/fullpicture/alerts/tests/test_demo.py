@@ -97,4 +97,5 @@ def test_the_walsh_household_forms_from_the_feeds_and_raises_one_halcon_alert(lo
     assert halcon.count() == 1
     alert = halcon.get()
     assert walsh <= set(alert.persons.values_list("pk", flat=True))
+    assert alert.evidence_date is not None
     assert (LILY_MAE_DIED - alert.evidence_date).days > 180
