@@ -153,13 +153,18 @@ def _scope(person_ids: set[int], rules: Sequence[Rule]) -> tuple[set[int], set[s
             locs |= _locations_of(uprn, key)
         locs -= seen_locs
         seen_locs |= locs
-        for loc in sorted(locs):
-            q = _location_filter({loc})
-            people = set(
-                SourceRecord.objects.filter(q, person__isnull=False)
-                .values_list("person_id", flat=True)
-                .distinct()[: limit + 1]
-            )
+        # Who lives at these locations: one query per batch of locations, not per location.
+        residents: dict[str, set[int]] = defaultdict(set)
+        ordered = sorted(locs)
+        for first in range(0, len(ordered), 400):
+            chunk = set(ordered[first : first + 400])
+            rows = SourceRecord.objects.filter(
+                _location_filter(chunk), person__isnull=False
+            ).values_list("person_id", "uprn", "address_key")
+            for person, uprn, key in rows:
+                for loc in _locations_of(uprn, key) & chunk:
+                    residents[loc].add(person)
+        for loc, people in residents.items():
             if len(people) > limit:
                 crowded.add(loc)
                 continue
