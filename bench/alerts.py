@@ -117,8 +117,9 @@ def build(households: int, seed: int) -> None:
             for first in range(0, households, step):
                 hh = range(first, min(first + step, households))
                 cur.executemany(
-                    "INSERT INTO people_household (id, updated_at) VALUES (%s, %s)",
-                    [(h + 1, "2026-01-01 00:00:00") for h in hh],
+                    "INSERT INTO people_household (id, updated_at, status, version, "
+                    "from_evidence, digest) VALUES (%s, %s, 'active', 1, %s, '')",
+                    [(h + 1, "2026-01-01 00:00:00", True) for h in hh],
                 )
                 cur.executemany(
                     "INSERT INTO people_person (id, created_at) VALUES (%s, %s)",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import models
 
 from fullpicture.partnerships.models import Agency, Partnership, Practitioner
-from fullpicture.people.models import Person, SourceRecord
+from fullpicture.people.models import Household, Person, SourceRecord
 from fullpicture.vocabulary.models import ConcernCategory
 
 
@@ -209,6 +209,18 @@ class Alert(models.Model):
     )
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
     persons = models.ManyToManyField(Person, related_name="+", blank=True)
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The family (household) a cumulative alert is about; blank for one person.",
+    )
+    routed_to_administrators = models.BooleanField(
+        default=False,
+        help_text="Met by agencies of no partnership: raised to the hub's administrators.",
+    )
     nhs_number = models.CharField(max_length=10, blank=True, help_text="Repeat attendance only.")
     criteria = models.JSONField(default=list, blank=True)
     agencies = models.JSONField(default=list, blank=True)

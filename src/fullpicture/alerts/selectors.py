@@ -31,8 +31,8 @@ from fullpicture.alerts.rules import Finding, explain
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import ledger_record
 from fullpicture.linkage.engine.identifiers import clean_nhs_number
-from fullpicture.partnerships.models import MASH_ROLES, Agency, AgencyType, Practitioner
-from fullpicture.people.models import Household
+from fullpicture.partnerships.models import MASH_ROLES, Agency, AgencyType, Practitioner, RoleCode
+from fullpicture.people.models import Household, HouseholdMembership, HouseholdStatus
 from fullpicture.sharing.contexts import purpose_in
 from fullpicture.sharing.models import InformationItem
 from fullpicture.sharing.policy import Purpose, purpose_allowed
@@ -343,24 +343,55 @@ def alerts_for_export() -> Iterator[Alert]:
 _ITEM_PERSONS = InformationItem.persons.through
 
 
-def families_of(person_ids: Iterable[int]) -> list[tuple[int, ...]]:
-    """The families (households; a person with none is a family of one) of these persons."""
+Family = tuple[int | None, tuple[int, ...]]  # (household id, or None for one person; members)
+
+
+def _former_members(household_ids: Iterable[int] | None = None) -> dict[int, set[int]]:
+    """Former members of active households (a person who moved on is still judged with
+    the family for its time), by household."""
+    spells = HouseholdMembership.objects.filter(
+        left_at__isnull=False, reason="moved", household__status=HouseholdStatus.ACTIVE
+    )
+    if household_ids is not None:
+        spells = spells.filter(household_id__in=sorted(set(household_ids)))
+    out: dict[int, set[int]] = defaultdict(set)
+    for hh, person in spells.values_list("household_id", "person_id"):
+        out[hh].add(person)
+    return out
+
+
+def families_of(person_ids: Iterable[int]) -> list[Family]:
+    """The families of these persons: each household they are or were part of (with its
+    current and former members), and a person in no household as a family of one."""
     wanted = set(person_ids)
     households: dict[int, set[int]] = defaultdict(set)
     in_household: set[int] = set()
     through = Household.members.through
-    hh_ids = through.objects.filter(person_id__in=sorted(wanted)).values("household_id")
+    current = set(
+        through.objects.filter(person_id__in=sorted(wanted)).values_list("household_id", flat=True)
+    )
+    former_of_wanted = set(
+        HouseholdMembership.objects.filter(
+            person_id__in=sorted(wanted),
+            left_at__isnull=False,
+            reason="moved",
+            household__status=HouseholdStatus.ACTIVE,
+        ).values_list("household_id", flat=True)
+    )
+    hh_ids = sorted(current | former_of_wanted)
     for hh, person in through.objects.filter(household_id__in=hh_ids).values_list(
         "household_id", "person_id"
     ):
         households[hh].add(person)
         in_household.add(person)
-    families = {tuple(sorted(m)) for m in households.values()}
-    families |= {(p,) for p in wanted - in_household}
-    return sorted(families)
+    for hh, persons in _former_members(hh_ids).items():
+        households[hh] |= persons
+    families: set[Family] = {(hh, tuple(sorted(m))) for hh, m in households.items() if m}
+    families |= {(None, (p,)) for p in wanted - in_household}
+    return sorted(families, key=lambda f: (f[0] is None, f[0] or 0, f[1]))
 
 
-FamilyEvidence = tuple[tuple[int, ...], list[tuple[int, int, int]]]
+FamilyEvidence = tuple[int | None, tuple[int, ...], list[tuple[int, int, int]]]
 
 
 def _local_day(column: str) -> tuple[str, list[str]]:
@@ -407,11 +438,32 @@ def _tables() -> dict[str, str]:
     }
 
 
-def evidence_for(families: Sequence[tuple[int, ...]]) -> Iterator[FamilyEvidence]:
+def _items_by_person(
+    persons: Iterable[int],
+) -> dict[int, list[tuple[int, tuple[int, int, int]]]]:
+    """Each person's items as (item id, (day ordinal, agency id, category id))."""
+    members = sorted(set(persons))
+    day = _days()
+    per_person: dict[int, list[tuple[int, tuple[int, int, int]]]] = defaultdict(list)
+    if not members:
+        return per_person
+    rows = _ITEM_PERSONS.objects.filter(person_id__in=members).values_list(
+        "person_id",
+        "informationitem_id",
+        "informationitem__occurred_at",
+        "informationitem__source_agency_id",
+        "informationitem__category_id",
+    )
+    for person, item, occurred, agency, category in rows:
+        per_person[person].append((item, (day(occurred), agency, category)))
+    return per_person
+
+
+def evidence_for(families: Sequence[Family]) -> Iterator[FamilyEvidence]:
     """These families (from ``families_of``), each with its items' metadata:
     ``(day ordinal, agency id, category id)``, once per item however many members it
     is about."""
-    members = sorted({p for f in families for p in f})
+    members = sorted({p for _, f in families for p in f})
     day = _days()
     per_person: dict[int, list[tuple[int, tuple[int, int, int]]]] = defaultdict(list)
     rows = _ITEM_PERSONS.objects.filter(person_id__in=members).values_list(
@@ -423,9 +475,9 @@ def evidence_for(families: Sequence[tuple[int, ...]]) -> Iterator[FamilyEvidence
     )
     for person, item, occurred, agency, category in rows:
         per_person[person].append((item, (day(occurred), agency, category)))
-    for family in families:
+    for key, family in families:
         seen = {item: ev for person in family for item, ev in per_person.get(person, ())}
-        yield family, list(seen.values())
+        yield key, family, list(seen.values())
 
 
 def all_evidence() -> Iterator[FamilyEvidence]:
@@ -465,17 +517,37 @@ def all_evidence() -> Iterator[FamilyEvidence]:
             # in memory rather than an external merge on disk (the default 4 MB), for
             # this transaction only (benchmarked with the same for the SQL aggregate).
             cursor.execute("SET LOCAL work_mem = '64MB'")
+    # Former members (few): their items are read first and added to their household.
+    former = _former_members()
+    former_items = _items_by_person({p for ps in former.values() for p in ps})
+
+    def whole(
+        key: object, family: list[int], seen: dict[int, tuple[int, int, int]], households: bool
+    ) -> FamilyEvidence:
+        if not households:
+            return None, tuple(family), list(seen.values())
+        hh = int(key)  # type: ignore[call-overload]
+        gone = former.get(hh)
+        if not gone:
+            return hh, tuple(family), list(seen.values())
+        merged = dict(seen)
+        for p in sorted(gone - set(family)):
+            for item, ev in former_items.get(p, ()):
+                merged.setdefault(item, ev)
+        return hh, tuple(sorted(set(family) | gone)), list(merged.values())
+
     for sql in (households, alone):
         current: object = None
         family: list[int] = []
         seen: dict[int, tuple[int, int, int]] = {}
+        is_households = sql is households
         with connection.chunked_cursor() as cursor:
             cursor.execute(sql, params)
             while rows := cursor.fetchmany(20000):
                 for key, person, item, moment, agency, category in rows:
                     if key != current:
                         if family:
-                            yield tuple(family), list(seen.values())
+                            yield whole(current, family, seen, is_households)
                         current, family, seen = key, [person], {}
                     elif person != family[-1]:
                         family.append(person)
@@ -485,7 +557,7 @@ def all_evidence() -> Iterator[FamilyEvidence]:
                             when = days[moment] = day(moment)
                         seen[item] = (when, agency, category)
         if family:
-            yield tuple(family), list(seen.values())
+            yield whole(current, family, seen, is_households)
 
 
 def families_count() -> int:
@@ -508,6 +580,13 @@ def recipients_mash(partnership_id: int) -> QuerySet[Practitioner]:
         agency__partnership_id=partnership_id,
         agency__type=AgencyType.CHILDRENS_SOCIAL_CARE,
         roles__code__in=sorted(MASH_ROLES),
+    ).distinct()
+
+
+def recipients_administrators() -> QuerySet[Practitioner]:
+    """The hub's administrators: who hears of an alert met by agencies of no partnership."""
+    return Practitioner.objects.filter(
+        is_active=True, roles__code=RoleCode.ADMINISTRATOR.value
     ).distinct()
 
 

@@ -71,7 +71,8 @@ from fullpicture.core.csvfile import (
 from fullpicture.linkage.engine.identifiers import clean_nhs_number
 from fullpicture.linkage.services import RECORD_COLUMNS, records_import, records_link
 from fullpicture.partnerships.models import Agency, AgencyType, Partnership, Practitioner
-from fullpicture.people.models import SourceRecord
+from fullpicture.partnerships.services import partnership_default
+from fullpicture.people.models import Household, SourceRecord
 from fullpicture.sharing.policy import SystemPurpose, system_access_required
 from fullpicture.vocabulary.models import ConcernCategory
 
@@ -148,7 +149,19 @@ class FlagImportResult:
 
 
 def _require_la(agency: Agency, file: str) -> Partnership:
-    if agency.type != AgencyType.CHILDRENS_SOCIAL_CARE or agency.partnership is None:
+    if agency.partnership is None:
+        raise ImportRejected(
+            [
+                RowError(
+                    file,
+                    0,
+                    "",
+                    f"{agency.code} belongs to no partnership: put it in the local authority's "
+                    "partnership first (agency create --partnership CODE)",
+                )
+            ]
+        )
+    if agency.type != AgencyType.CHILDRENS_SOCIAL_CARE:
         raise ImportRejected(
             [
                 RowError(
@@ -590,6 +603,7 @@ class SweepSummary:
     families: int = 0
     raised: int = 0
     updated: int = 0
+    to_administrators: int = 0  # met by agencies of no partnership
     alert_ids: list[int] = field(default_factory=list)
 
 
@@ -599,7 +613,8 @@ class _Rule:
     spec: RuleSpec
     category_ids: frozenset[int] | None  # the criteria as the sweep reads them
     key: int  # rules.spec_key: what of the row (and the names) decides findings
-    open: dict[int, int]  # person id -> id of the rule's open alert that names them
+    open: dict[int, int]  # person id -> the rule's open alert (of no household) naming them
+    households: dict[int, int]  # household id -> the rule's open alert for that family
     stored: dict[int, tuple[str, str]]  # open alert id -> its fingerprint and outcome
 
 
@@ -624,6 +639,17 @@ def _rules(person_ids: set[int] | None, names: _Names) -> list[_Rule]:
     out = []
     through = Alert.persons.through
     names_text = names.text()
+    merged = dict(
+        Household.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into_id")
+    )
+
+    def survivor(hh: int) -> int:
+        seen = {hh}
+        while hh in merged and merged[hh] not in seen:
+            hh = merged[hh]
+            seen.add(hh)
+        return hh
+
     for rule in ConcernRule.objects.filter(active=True).prefetch_related("categories"):
         categories = list(rule.categories.all())
         slugs = frozenset(c.slug for c in categories)
@@ -635,10 +661,20 @@ def _rules(person_ids: set[int] | None, names: _Names) -> list[_Rule]:
             window_days=rule.window_days,
         )
         alerts = Alert.objects.filter(rule=rule, status=AlertStatus.OPEN)
-        links = through.objects.filter(alert__rule=rule, alert__status=AlertStatus.OPEN)
+        # A household's alert is found by its household (a merged one's by the survivor);
+        # only alerts of no household (one person, or raised before) by their persons.
+        per_household = {
+            survivor(hh): pk
+            for pk, hh in alerts.filter(household__isnull=False).values_list("pk", "household_id")
+        }
+        links = through.objects.filter(
+            alert__rule=rule, alert__status=AlertStatus.OPEN, alert__household__isnull=True
+        )
         if person_ids is not None:
             links = links.filter(person_id__in=sorted(person_ids))
-            alerts = alerts.filter(pk__in=links.values("alert_id"))
+            alerts = alerts.filter(
+                Q(pk__in=links.values("alert_id")) | Q(pk__in=list(per_household.values()))
+            )
         out.append(
             _Rule(
                 row=rule,
@@ -648,6 +684,7 @@ def _rules(person_ids: set[int] | None, names: _Names) -> list[_Rule]:
                     spec, name=rule.name, partnership_id=rule.partnership_id, names=names_text
                 ),
                 open={p: a for a, p in links.values_list("alert_id", "person_id")},
+                households=per_household,
                 stored={
                     pk: (digest, result)
                     for pk, digest, result in alerts.values_list("pk", "fingerprint", "outcome")
@@ -713,12 +750,13 @@ def concern_rules_run(
             families = selectors.all_evidence()
         else:
             some = selectors.families_of(wanted)
-            rules = _rules({p for f in some for p in f}, names)
+            rules = _rules({p for _, f in some for p in f}, names)
             total = len(some)
             families = selectors.evidence_for(some)
         if not rules:
             return summary
         agency_partnership = dict(Agency.objects.values_list("code", "partnership_id"))
+        hub: list[int] = []  # the default partnership, looked up once if needed
         code, slug = names.agencies.__getitem__, names.categories.__getitem__
         now = timezone.now()
         new_alerts: list[_NewAlert] = []
@@ -728,7 +766,7 @@ def concern_rules_run(
         # outcome (the family judged again came out with the stored outcome); otherwise the judged
         # family, whose alert is read back, compared and written after the read.
         changed: dict[int, _Changed | tuple[str, str] | None] = {}
-        for family, evidence in families:
+        for key, family, evidence in families:
             summary.families += 1
             if progress is not None and summary.families % 5000 == 0:
                 progress(summary.families, max(total, summary.families))
@@ -739,11 +777,12 @@ def concern_rules_run(
                 items = relevant(rule.category_ids, evidence, ordered=True)
                 if not items:
                     continue
-                existing = None
-                for p in family:
-                    existing = rule.open.get(p)
-                    if existing is not None:
-                        break
+                existing = None if key is None else rule.households.get(key)
+                if existing is None:
+                    for p in family:
+                        existing = rule.open.get(p)
+                        if existing is not None:
+                            break
                 if existing == -1:
                     continue  # raised for an overlapping family in this run
                 if existing is not None:
@@ -767,20 +806,33 @@ def concern_rules_run(
                     continue
                 finding = found(items, window, code, slug)
                 partnership_id = _alert_partnership(rule.row, finding, agency_partnership)
+                to_admins = False
                 if partnership_id is None:
-                    continue
+                    if rule.row.partnership_id is not None:
+                        continue  # the rule is another partnership's, not met by its agencies
+                    # Met by agencies of no partnership: never dropped silently, raised to
+                    # the hub's administrators in the hub's default partnership.
+                    if not hub:
+                        hub.append(partnership_default()[0].pk)
+                    partnership_id, to_admins = hub[0], True
+                    summary.to_administrators += 1
                 new_alerts.append(
                     _NewAlert(
                         rule=rule.row,
                         partnership_id=partnership_id,
+                        household_id=key,
+                        to_administrators=to_admins,
                         fields=_alert_fields(rule.row, finding, family),
                         fingerprint=fingerprint(rule.key, family, items),
                         outcome=outcome(rule.key, family, items, window),
                         family=family,
                     )
                 )
-                for p in family:
-                    rule.open[p] = -1  # one alert per family and rule per run
+                # One alert per family and rule per run.
+                if key is not None:
+                    rule.households[key] = -1
+                else:
+                    rule.open[family[0]] = -1
         updates: dict[int, tuple[dict[str, Any], tuple[int, ...]]] = {}
         refingerprinted: list[tuple[int, str, str]] = []
         for pk, change in changed.items():
@@ -908,6 +960,8 @@ class _NewAlert(NamedTuple):
     fingerprint: str
     outcome: str
     family: tuple[int, ...]
+    household_id: int | None = None
+    to_administrators: bool = False
 
 
 _INSERTED = (
@@ -920,6 +974,8 @@ _INSERTED = (
     "updated_at",
     "fingerprint",
     "outcome",
+    "household_id",
+    "routed_to_administrators",
     *_COMPARED,
 )
 
@@ -993,6 +1049,8 @@ def _insert_alerts(new_alerts: list[_NewAlert], *, now: dt.datetime) -> list[int
                 at,
                 a.fingerprint,
                 a.outcome,
+                a.household_id,
+                a.to_administrators,
                 dumps(f["criteria"]),
                 dumps(f["agencies"]),
                 f["item_count"],
@@ -1032,10 +1090,17 @@ def _create_alerts(new_alerts: list[_NewAlert], *, summary: SweepSummary, now: d
     mash: dict[int, list[Practitioner]] = {}
     notices: list[Notice] = []
     mails = []
+    admins: list[Practitioner] | None = None
     for pk, alert in zip(ids, new_alerts, strict=True):
-        if alert.partnership_id not in mash:
-            mash[alert.partnership_id] = list(selectors.recipients_mash(alert.partnership_id))
-        for r in mash[alert.partnership_id]:
+        if alert.to_administrators:
+            if admins is None:
+                admins = list(selectors.recipients_administrators())
+            recipients = admins
+        else:
+            if alert.partnership_id not in mash:
+                mash[alert.partnership_id] = list(selectors.recipients_mash(alert.partnership_id))
+            recipients = mash[alert.partnership_id]
+        for r in recipients:
             notices.append(
                 Notice(
                     recipient=r,
@@ -1068,8 +1133,10 @@ def _create_alerts(new_alerts: list[_NewAlert], *, summary: SweepSummary, now: d
 
 
 def alerts_export(*, path: Path, actor: Actor) -> int:
-    """One row per alert: alert_id, rule, person_ids, agencies, criteria, evidence_from,
-    evidence_to, raised_at. The file appears only once its ledger event has committed."""
+    """One row per alert: alert_id, rule, family_id (the household; blank for one
+    person), person_ids, agencies, criteria, evidence_date (the day the rule was first
+    met), evidence_from, evidence_to, raised_at. The file appears only once its ledger
+    event has committed."""
 
     def write(handle: IO[str]) -> int:
         writer = csv_writer(handle, lineterminator="\n")
@@ -1077,9 +1144,11 @@ def alerts_export(*, path: Path, actor: Actor) -> int:
             [
                 "alert_id",
                 "rule",
+                "family_id",
                 "person_ids",
                 "agencies",
                 "criteria",
+                "evidence_date",
                 "evidence_from",
                 "evidence_to",
                 "raised_at",
@@ -1091,9 +1160,11 @@ def alerts_export(*, path: Path, actor: Actor) -> int:
                 [
                     alert.pk,
                     alert.rule.slug if alert.rule else alert.kind,
+                    alert.household_id or "",
                     ";".join(str(p.pk) for p in alert.persons.all()),
                     ";".join(alert.agencies),
                     ";".join(alert.criteria),
+                    alert.evidence_date.isoformat() if alert.evidence_date else "",
                     alert.evidence_from.isoformat() if alert.evidence_from else "",
                     alert.evidence_to.isoformat() if alert.evidence_to else "",
                     alert.raised_at.isoformat(),
@@ -1180,7 +1251,7 @@ def moves_detect(*, person_ids: Iterable[int], actor: Actor = ACTOR) -> MoveSumm
 
 
 def _family_of_concern(person_id: int) -> tuple[list[int], str] | None:
-    family = selectors.families_of([person_id])[0]
+    family = selectors.families_of([person_id])[0][1]
     flagged = ProtectionFlag.objects.filter(person_id__in=family).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate())
     )

@@ -17,6 +17,7 @@ from fullpicture.alerts.services import (
     concern_rules_run,
     moves_detect,
 )
+from fullpicture.people.households import households_update
 from fullpicture.people.models import SourceRecord
 from fullpicture.sharing.policy import SystemPurpose, system_access_required
 
@@ -32,6 +33,8 @@ def rules_for_items(item_ids: list[int]) -> int:
     persons = persons_of_items(item_ids)
     if not persons:
         return 0
+    # Items can tie persons into a household (a domestic-abuse incident): families first.
+    households_update(person_ids=persons)
     summary = concern_rules_run(person_ids=persons)
     return summary.raised + summary.updated
 

@@ -136,9 +136,15 @@ def write_bytes_whole(path: Path, data: bytes) -> None:
 
 
 def read_rows(
-    path: Path, *, columns: Sequence[str], warnings: list[RowError] | None = None
+    path: Path,
+    *,
+    columns: Sequence[str],
+    warnings: list[RowError] | None = None,
+    optional: Sequence[str] = (),
 ) -> list[tuple[int, dict[str, str]]]:
-    """Read a CSV file whose header must be exactly ``columns`` (in any order).
+    """Read a CSV file whose header must be exactly ``columns`` (in any order), with any
+    of the ``optional`` columns (a row has an optional column's key only when the file
+    has that column).
 
     Raises ``ImportRejected`` naming the file for an unreadable file, a missing
     or an extra column. Returns (row number, row) pairs with values stripped. Cells a
@@ -155,7 +161,7 @@ def read_rows(
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportRejected([encoding_error(name, raw, exc)]) from exc
-    return parse_rows(text, name=name, columns=columns, warnings=warnings)
+    return parse_rows(text, name=name, columns=columns, warnings=warnings, optional=optional)
 
 
 def encoding_error(name: str, raw: bytes, exc: UnicodeDecodeError) -> RowError:
@@ -198,7 +204,12 @@ def control_character_errors(name: str, number: int, row: dict[str, str]) -> lis
 
 
 def parse_rows(
-    text: str, *, name: str, columns: Sequence[str], warnings: list[RowError] | None = None
+    text: str,
+    *,
+    name: str,
+    columns: Sequence[str],
+    warnings: list[RowError] | None = None,
+    optional: Sequence[str] = (),
 ) -> list[tuple[int, dict[str, str]]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -210,7 +221,7 @@ def parse_rows(
     header = [h.strip() for h in header]
     errors: list[RowError] = []
     missing = [c for c in columns if c not in header]
-    extra = [h for h in header if h not in columns]
+    extra = [h for h in header if h not in columns and h not in optional]
     if missing:
         errors.append(RowError(name, 1, ", ".join(missing), "missing column(s)"))
     if extra:

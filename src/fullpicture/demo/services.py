@@ -24,11 +24,8 @@ from fullpicture.governance.demo import governance_demo_load
 from fullpicture.linkage.services import link_pending, records_import_file
 from fullpicture.meetings.demo import meetings_demo_load
 from fullpicture.partnerships.models import Agency, Partnership, Practitioner, Role
-from fullpicture.people.services import (
-    RELATIONSHIP_COLUMNS,
-    households_rebuild,
-    relationships_import,
-)
+from fullpicture.people.households import households_update
+from fullpicture.people.services import RELATIONSHIP_COLUMNS, relationships_import
 from fullpicture.sharing.feeds import feed_coverage_load_file, involvements_import_file
 from fullpicture.sharing.services import items_import_file
 from fullpicture.training.services import training_demo_load
@@ -155,10 +152,16 @@ def sharetown_load(*, say: Callable[[str], None] = lambda _m: None) -> bool:
             count = relationships_import(
                 rows=read_rows(rel_path, columns=RELATIONSHIP_COLUMNS), file=rel_path.name
             )
-            say(f"Relationships: {count}; households: {households_rebuild()}.")
+            say(f"Relationships: {count}.")
         for path in sorted((SHARETOWN / "items").glob("*.csv")):
             items = items_import_file(agency=agencies[path.stem], path=path, actor=ACTOR)
             say(f"Items {path.stem}: {items.created} created.")
+        # Households from the agencies' data: addresses, relationships, items naming two.
+        households = households_update(actor=ACTOR)
+        say(
+            f"Households: {households.formed} formed from the agencies' data; "
+            f"{households.shared_addresses} shared addresses (never a household)."
+        )
         # Who works with the Walsh family, and what each agency's feed covers (docs/feeds.md).
         for path in sorted((SHARETOWN / "involvements").glob("*.csv")):
             involvements_import_file(agency=agencies[path.stem], path=path, actor=ACTOR)

@@ -427,7 +427,8 @@ def _scope_persons(review: LearningReview) -> list[int]:
     if review.person_id is not None:
         return [review.person_id]
     assert review.household is not None  # noqa: S101  (the check constraint)
-    return sorted(review.household.members.values_list("pk", flat=True))
+    # A household merged since the review was asked for redirects to the one it became.
+    return sorted(review.household.resolved().members.values_list("pk", flat=True))
 
 
 def _bounds(review: LearningReview) -> tuple[dt.datetime, dt.datetime]:

@@ -55,8 +55,8 @@ from fullpicture.linkage.selectors import (
     records_for_engine,
 )
 from fullpicture.linkage.services import link_state_bump
+from fullpicture.people.households import households_update
 from fullpicture.people.models import Person, SourceRecord
-from fullpicture.people.services import households_rebuild
 from fullpicture.people.signals import records_relinked
 
 log = logging.getLogger(__name__)
@@ -392,8 +392,8 @@ def relink_run(
         if progress is not None:
             progress(handled, total)
     with transaction.atomic():
-        if moved:
-            households_rebuild()
+        if moved:  # households follow the moved records, keeping their ids
+            households_update()
         run.finished_at = timezone.now()
         run.save(update_fields=["finished_at"])
     return relink_summary(run=run)
@@ -491,8 +491,19 @@ def relink_decide(*, proposal_id: int, accept: bool, reason: str, actor: Actor) 
         proposal.decided_at = timezone.now()
         proposal.save()
         if accept:
-            households_rebuild()
+            households_update(person_ids=_persons_of(proposal))
         return proposal
+
+
+def _persons_of(proposal: RelinkProposal) -> list[int]:
+    """The persons a proposal's move touched, before and after (their households change)."""
+    people = {proposal.from_person_id, proposal.to_person_id}
+    people |= set(
+        SourceRecord.objects.filter(pk__in=[proposal.record_id, proposal.other_id]).values_list(
+            "person_id", flat=True
+        )
+    )
+    return sorted(p for p in people if p is not None)
 
 
 def _not_same(proposal: RelinkProposal, *, actor: Actor, reason: str) -> None:
@@ -529,5 +540,5 @@ def relink_undo(*, proposal_id: int, reason: str, actor: Actor) -> RelinkProposa
         proposal.decided_by = actor.id
         proposal.decided_at = timezone.now()
         proposal.save()
-        households_rebuild()
+        households_update(person_ids=_persons_of(proposal))
         return proposal

@@ -60,8 +60,8 @@ from fullpicture.linkage.selectors import (
     records_for_engine,
 )
 from fullpicture.partnerships.models import Agency
+from fullpicture.people.households import households_update
 from fullpicture.people.models import Person, SourceRecord
-from fullpicture.people.services import households_rebuild
 from fullpicture.people.signals import records_relinked
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,8 @@ RECORD_COLUMNS = (
     "pnc_id",
     "recorded_at",
 )
+OPTIONAL_RECORD_COLUMNS = ("uprn",)  # the property's UPRN, where the agency gives one
+_UPRN_FORMAT = re.compile(r"^\d{12}$")
 _SEX = {"F": "F", "M": "M", "U": "U", "": "", "FEMALE": "F", "MALE": "M", "UNKNOWN": "U"}
 _FIELD_LIMITS = {
     "source_id": 64,
@@ -201,6 +203,13 @@ def record_row_parse(
                 RowError(file, number, "pnc_id", "wrong check letter: kept, never linked")
             )
         values["pnc_id"] = pnc
+    if "uprn" in row:
+        uprn = "".join(row["uprn"].split())
+        if uprn and not _UPRN_FORMAT.match(uprn):
+            warnings.append(
+                RowError(file, number, "uprn", "is not 12 digits: kept, never used for households")
+            )
+        values["uprn"] = uprn[:16]
     if errors:
         return None, errors, warnings
     return RecordRow(row["source_id"], values, _row_hash(values)), errors, warnings
@@ -259,7 +268,9 @@ def records_import_file(
     record and sends it back to be linked (unless a reviewer fixed its link).
     """
     formula_cells: list[RowError] = []
-    rows = read_rows(path, columns=RECORD_COLUMNS, warnings=formula_cells)
+    rows = read_rows(
+        path, columns=RECORD_COLUMNS, warnings=formula_cells, optional=OPTIONAL_RECORD_COLUMNS
+    )
     result = records_import(
         agency=agency,
         rows=rows,
@@ -454,7 +465,11 @@ def link_pending(
                 model_version=summary.model,
             )
     with transaction.atomic():
-        households_rebuild()
+        households_update(
+            person_ids=SourceRecord.objects.filter(
+                pk__in=[int(a.key) for a in assignments]
+            ).values_list("person_id", flat=True)
+        )
     if progress is not None:
         progress(len(pending), len(pending))
     log.info(
@@ -657,8 +672,7 @@ def record_link_now(*, record: SourceRecord, actor: Actor) -> MatchResult:
         version = int(LinkState.objects.values_list("version", flat=True).get(pk=1))
         person_id = SourceRecord.objects.values_list("person_id", flat=True).get(pk=record.pk)
         record.person_id = person_id
-        if record.relationships_from.exists() or record.relationships_to.exists():
-            households_rebuild()
+        households_update(person_ids=[person_id])
         engine_record = record_in(record)
         transaction.on_commit(
             lambda: matching.index_note(engine_record, person_id=person_id, version=version)
@@ -848,7 +862,13 @@ def review_decide(
                 reason=reason,
                 link_version=link_state_bump(),
             )
-        households_rebuild()
+        households_update(
+            person_ids=[
+                p
+                for p in (record.person_id, candidate.person_id, before if same_person else None)
+                if p is not None
+            ]
+        )
         return RecordLink.objects.get(record_id=record_id)
 
 
@@ -887,7 +907,7 @@ def record_unlink(*, record_id: int, version: int, reason: str, actor: Actor) ->
         ledger_record_many(
             actor=actor, events=_events(Action.UNLINK, [record], from_person_id=str(before))
         )
-        households_rebuild()
+        households_update(person_ids=[p for p in (before, person_id) if p is not None])
         return person_id
 
 
@@ -942,7 +962,7 @@ def person_split(
                 "record_ids": [str(r.pk) for r in chosen],
             },
         )
-        households_rebuild()
+        households_update(person_ids=[person_id, new_person.pk])
         return new_person.pk
 
 
@@ -986,7 +1006,7 @@ def persons_merge(
                 "record_ids": [str(pk) for pk in moving_ids],
             },
         )
-        households_rebuild()
+        households_update(person_ids=[keep_id, other_id])
         return keep_id
 
 

@@ -101,7 +101,8 @@ class AgendaEntry(models.Model):
         if self.person_id is not None:
             return [self.person_id]
         if self.household is not None:
-            return sorted(self.household.members.values_list("pk", flat=True))
+            # A household merged since the agenda was set redirects to the one it became.
+            return sorted(self.household.resolved().members.values_list("pk", flat=True))
         return []
 
 

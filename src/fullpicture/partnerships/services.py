@@ -30,6 +30,18 @@ class AgencyError(ValueError):
     pass
 
 
+DEFAULT_PARTNERSHIP_CODE = "DEFAULT"
+DEFAULT_PARTNERSHIP_NAME = "Default partnership"
+
+
+def partnership_default() -> tuple[Partnership, bool]:
+    """The hub's default partnership (created on first use), for agencies created
+    without one: so no agency's information is ever outside every partnership."""
+    return Partnership.objects.get_or_create(
+        code=DEFAULT_PARTNERSHIP_CODE, defaults={"name": DEFAULT_PARTNERSHIP_NAME}
+    )
+
+
 def agency_create(
     *, code: str, name: str, type: str, partnership: str = "", actor: Actor
 ) -> Agency:
@@ -47,6 +59,9 @@ def agency_create(
         found = Partnership.objects.filter(Q(code=partnership) | Q(name=partnership)).first()
         if found is None:
             found = Partnership.objects.create(code=partnership, name=partnership)
+    else:
+        # Every agency belongs to a partnership: without one named, the hub's default.
+        found, _ = partnership_default()
     with transaction.atomic():
         agency = Agency.objects.create(code=code, name=name.strip(), type=type, partnership=found)
         ledger_record(actor=actor, action=Action.CREATE, object_type="agency", object_id=agency.pk)

@@ -1,4 +1,4 @@
-"""Writes for people: relationships agencies record, and households built from them."""
+"""Writes for people: relationships agencies record (households: ``people.households``)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,14 @@ from django.db import transaction
 
 from fullpicture.core.csvfile import ImportRejected, RowError
 from fullpicture.partnerships.models import Agency
+from fullpicture.people.households import households_update
 from fullpicture.people.models import (
-    Household,
-    Person,
     Relationship,
     RelationshipKind,
     SourceRecord,
 )
 
 RELATIONSHIP_COLUMNS = ("agency", "from_source_id", "to_source_id", "relationship")
-FAMILY_KINDS = {
-    RelationshipKind.PARENT,
-    RelationshipKind.PARTNER,
-    RelationshipKind.SIBLING,
-    RelationshipKind.CARER,
-}
 
 
 def relationships_import(*, rows: Sequence[tuple[int, dict[str, str]]], file: str) -> int:
@@ -36,7 +29,17 @@ def relationships_import(*, rows: Sequence[tuple[int, dict[str, str]]], file: st
             errors.append(RowError(file, number, "agency", f"unknown agency '{row['agency']}'"))
             continue
         if row["relationship"] not in RelationshipKind.values:
-            errors.append(RowError(file, number, "relationship", "is not a known relationship"))
+            known = ", ".join(RelationshipKind.values)
+            errors.append(
+                RowError(file, number, "relationship", f"is not a known relationship ({known})")
+            )
+            continue
+        if not row["from_source_id"] or not row["to_source_id"]:
+            column = "from_source_id" if not row["from_source_id"] else "to_source_id"
+            errors.append(RowError(file, number, column, "is required"))
+            continue
+        if row["from_source_id"] == row["to_source_id"]:
+            errors.append(RowError(file, number, "to_source_id", "names the same record as from"))
             continue
         wanted.append(
             (agency, row["from_source_id"], row["to_source_id"], row["relationship"], number)
@@ -63,6 +66,7 @@ def relationships_import(*, rows: Sequence[tuple[int, dict[str, str]]], file: st
     if errors:
         raise ImportRejected(errors)
     with transaction.atomic():
+        persons: set[int] = set()
         for rel in to_create:
             _, was_created = Relationship.objects.get_or_create(
                 from_record=rel.from_record,
@@ -71,42 +75,8 @@ def relationships_import(*, rows: Sequence[tuple[int, dict[str, str]]], file: st
                 defaults={"agency": rel.agency},
             )
             created += was_created
+            persons |= {
+                p for p in (rel.from_record.person_id, rel.to_record.person_id) if p is not None
+            }
+        households_update(person_ids=persons)
     return created
-
-
-def households_rebuild() -> int:
-    """Group persons joined by family ties (parent, partner, sibling, carer) into households.
-
-    A household is a connected group of at least two persons; rebuilt whole,
-    so it always reflects the current links between records and persons.
-    """
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    pairs = Relationship.objects.filter(
-        kind__in=FAMILY_KINDS,
-        from_record__person__isnull=False,
-        to_record__person__isnull=False,
-    ).values_list("from_record__person_id", "to_record__person_id")
-    for a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[ra] = rb
-    groups: dict[int, set[int]] = {}
-    for person_id in list(parent):
-        groups.setdefault(find(person_id), set()).add(person_id)
-    with transaction.atomic():
-        Household.objects.all().delete()
-        count = 0
-        for members in groups.values():
-            if len(members) < 2:
-                continue
-            household = Household.objects.create()
-            household.members.set(Person.objects.filter(pk__in=members))
-            count += 1
-    return count

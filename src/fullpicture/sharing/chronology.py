@@ -35,6 +35,7 @@ from django.utils import timezone
 from fullpicture.audit.models import Action
 from fullpicture.audit.services import ledger_record, ledger_record_denied
 from fullpicture.partnerships.models import Practitioner
+from fullpicture.people.households import household_resolve
 from fullpicture.people.models import Household, Person
 from fullpicture.sharing.models import Sensitivity
 from fullpicture.sharing.policy import PolicyContext, policy_context
@@ -455,7 +456,9 @@ def access_household_by_id(
     *, viewer: Practitioner, household_id: int, purpose: str, audit: bool = True
 ) -> HouseholdSummary:
     """Open one household: the members the viewer may see. A household with none of
-    them (or none at all) raises NotFound exactly as a missing one; audited as a view."""
+    them (or none at all) raises NotFound exactly as a missing one; audited as a view.
+    A household merged into another opens as the one it became (its id redirects)."""
+    household_id = household_resolve(household_id)
     members = list(
         persons_visible_to(viewer=viewer, purpose=purpose)
         .filter(households__pk=household_id)

@@ -903,6 +903,7 @@ def _grant_decide(ctx: PolicyContext, *, item: Any) -> Decision:
 class SystemPurpose(models.TextChoices):
     ALERTING = "alerting", "Cumulative-concern alerting"
     RETENTION = "retention", "Retention and disposal"
+    HOUSEHOLDS = "households", "Forming households (Think Family)"
 
 
 SYSTEM_ACCESS: dict[tuple[str, str, str], tuple[str, str]] = {
@@ -921,6 +922,11 @@ SYSTEM_ACCESS: dict[tuple[str, str, str], tuple[str, str]] = {
         REVIEW_GRANT_BASIS,
         "every item and record about the persons in an approved learning review's scope, "
         "through the review grant the IG lead's approval created",
+    ),
+    ("system:households", SystemPurpose.HOUSEHOLDS.value, "item-metadata"): (
+        "Children Act 2004 s11; UK GDPR Art 6(1)(e) public task; DPA 2018 Sch 1 para 18",
+        "which persons one item names, with its category, agency and date, to form the "
+        "households the MASH sees; content is never read",
     ),
     ("system:retention", SystemPurpose.RETENTION.value, "retention"): (
         "UK GDPR Art 5(1)(e) storage limitation; the partnership's retention schedules",

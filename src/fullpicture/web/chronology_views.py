@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from fullpicture.people.selectors import household_members_view
 from fullpicture.sharing.chronology import (
     ChronologyView,
     HouseholdSummary,
@@ -115,9 +116,22 @@ def household_page(request: HttpRequest, household_id: int) -> HttpResponse:
     household, purpose, form, chronology = _household_chronology(request, household_id)
     base = reverse("web:household", args=[household_id])
     context = chronology_context(request, chronology=chronology, form=form, purpose=purpose)
+    names = {m.person.pk: m.display_name for m in household.members}
+    # Ties only between the members this viewer may see (opened through the policy point).
+    members_view = household_members_view(
+        household_id=household.household.pk, person_ids=list(names)
+    )
     context.update(
         {
             "household": household,
+            "members_view": [
+                {
+                    "member": m,
+                    "name": names[m.person_id],
+                    "ties": [(names[t.other_id], t) for t in m.ties],
+                }
+                for m in members_view
+            ],
             "purpose_label": Purpose(purpose).label,
             "form_action": base,
             "print_url": reverse("web:household_print", args=[household_id]),

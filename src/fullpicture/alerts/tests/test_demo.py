@@ -74,3 +74,28 @@ def test_the_walsh_familys_first_alert_comes_months_before_the_death(loaded):
     assert first.evidence_date is not None
     lead = LILY_MAE_DIED - first.evidence_date
     assert lead.days > 180
+
+
+def test_the_walsh_household_forms_from_the_feeds_and_raises_one_halcon_alert(loaded):
+    from fullpicture.people.models import Household, Relationship
+
+    def person(agency, source_id):
+        return SourceRecord.objects.get(agency__code=agency, source_id=source_id).person_id
+
+    katie, dean = person("SCSC", "1048823"), person("SCSC", "1061390")
+    children = {person("SCSC", "1048824"), person("SCSC", "1048825"), person("SCSC", "1048826")}
+    ryan = person("SCSC", "1079204")  # the older children's father, living elsewhere
+    walsh = {katie, dean, *children}
+    # No hand-written relationship row names any of them: the feeds alone form the family.
+    assert not Relationship.objects.filter(
+        Q(from_record__person_id__in=walsh) | Q(to_record__person_id__in=walsh)
+    ).exists()
+    household = Household.objects.get(members=person("SCSC", "1048826"), status="active")
+    assert set(household.members.values_list("pk", flat=True)) == walsh
+    assert ryan not in set(household.members.values_list("pk", flat=True))
+    halcon = Alert.objects.filter(rule__slug="halcon-one-team", household=household)
+    assert halcon.count() == 1
+    alert = halcon.get()
+    assert walsh <= set(alert.persons.values_list("pk", flat=True))
+    assert alert.evidence_date is not None
+    assert (LILY_MAE_DIED - alert.evidence_date).days > 180

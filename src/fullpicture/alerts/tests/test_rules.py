@@ -202,9 +202,11 @@ def test_the_sweep_and_the_export(world, tmp_path):
     assert list(rows[0]) == [
         "alert_id",
         "rule",
+        "family_id",
         "person_ids",
         "agencies",
         "criteria",
+        "evidence_date",
         "evidence_from",
         "evidence_to",
         "raised_at",
@@ -214,6 +216,8 @@ def test_the_sweep_and_the_export(world, tmp_path):
     assert halcon["agencies"] == "DASX;GPX;POLX"
     assert halcon["criteria"] == "domestic_abuse;drugs_alcohol;mental_health"
     assert (halcon["evidence_from"], halcon["evidence_to"]) == ("2024-01-10", "2024-06-30")
+    assert halcon["evidence_date"] == "2024-06-30"
+    assert halcon["family_id"] == str(Household.objects.get().pk)
 
 
 @pytest.mark.parametrize("persons", [None, "some"])

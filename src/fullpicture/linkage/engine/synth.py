@@ -341,10 +341,18 @@ class _People:
         street_district = rng.integers(1, 30, n_streets)
         street_sector = rng.integers(0, 10, n_streets)
 
+        taken: set[tuple[int, int, str]] = set()
+
         def address(k: int) -> tuple[str, str]:
-            st = int(rng.integers(0, n_streets))
-            num = int(rng.integers(1, 200))
-            flat = f"Flat {int(rng.integers(1, 12))}, " if rng.random() < 0.12 else ""
+            # One household to an address (flat, number and street): two families drawn
+            # to the same one would be a household the truth does not know.
+            while True:
+                st = int(rng.integers(0, n_streets))
+                num = int(rng.integers(1, 200))
+                flat = f"Flat {int(rng.integers(1, 12))}, " if rng.random() < 0.12 else ""
+                if (st, num, flat) not in taken and (st, num, "") not in taken:
+                    break
+            taken.add((st, num, flat))
             town = _TOWNS[street_town[st]]
             area = _AREAS[street_town[st]]
             inward = (
@@ -512,7 +520,8 @@ def _malform(value: str, rng: np.random.Generator) -> str:
 
 
 def synth_population(n_people: int, out_dir: Path, seed: int = 0, malformed: float = 0.0) -> None:
-    """Write ``<agency>.csv`` for each agency and ``truth.csv`` into ``out_dir``.
+    """Write ``<agency>.csv`` for each agency, ``truth.csv`` (each record's person) and
+    ``households.csv`` (each person's true household) into ``out_dir``.
 
     ``malformed`` is the share of identifier values (NHS number, UPN, PNC id) written
     in a shape the identifier never has, as real extracts carry some; drawn from a
@@ -549,6 +558,12 @@ def synth_population(n_people: int, out_dir: Path, seed: int = 0, malformed: flo
     pd.DataFrame(truth, columns=["agency", "source_id", "person_key"]).to_csv(
         out / "truth.csv", index=False
     )
+    pd.DataFrame(
+        {
+            "person_key": [f"P{i:08d}" for i in range(len(people.hh))],
+            "household_key": [f"H{int(h):08d}" for h in people.hh],
+        }
+    ).to_csv(out / "households.csv", index=False)
 
 
 def load_population(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:

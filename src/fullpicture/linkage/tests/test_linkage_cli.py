@@ -39,8 +39,12 @@ def test_synth_writes_per_agency_files_and_the_truth(tmp_path):
     assert "truth.csv" in out
     with (tmp_path / "pop" / "truth.csv").open() as fh:
         truth = list(csv.DictReader(fh))
+    with (tmp_path / "pop" / "households.csv").open() as fh:
+        households = list(csv.DictReader(fh))
+    assert {h["person_key"] for h in households} >= {t["person_key"] for t in truth}
+    assert all(h["household_key"].startswith("H") for h in households)
     records = 0
-    for name in files - {"truth.csv"}:
+    for name in files - {"truth.csv", "households.csv"}:
         with (tmp_path / "pop" / name).open() as fh:
             reader = csv.DictReader(fh)
             rows = list(reader)

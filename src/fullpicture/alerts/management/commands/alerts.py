@@ -35,6 +35,13 @@ class Command(BaseCommand):
                 f"{summary.families} families: {summary.raised} alerts raised, "
                 f"{summary.updated} updated."
             )
+            if summary.to_administrators:
+                self.stderr.write(
+                    f"Warning: {summary.to_administrators} alert(s) were met by agencies of no "
+                    "partnership and were raised to the hub's administrators (in the default "
+                    "partnership): put those agencies in their partnership "
+                    "(agency create --partnership) so the partnership's MASH hears of them."
+                )
             return
         path: Path = options["file"]
         if not path.parent.exists():

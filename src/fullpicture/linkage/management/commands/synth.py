@@ -14,7 +14,8 @@ class Command(BaseCommand):
     help = (
         "Write per-agency CSVs (the import-records format) of fictional people, with "
         "twins, siblings, parents and children sharing names and addresses, moves, "
-        "typos and missing identifiers, and truth.csv (agency, source_id, person_key)."
+        "typos and missing identifiers, truth.csv (agency, source_id, person_key) and "
+        "households.csv (person_key, household_key)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -34,3 +34,9 @@ class Command(BaseCommand):
         except AgencyError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Created agency {agency.code}: {agency.name}")
+        if not options["partnership"] and agency.partnership is not None:
+            self.stdout.write(
+                f"No --partnership given: {agency.code} is in the hub's default partnership, "
+                f"{agency.partnership.name} ({agency.partnership.code}); name its own "
+                "partnership with --partnership so its alerts reach that partnership's MASH."
+            )
