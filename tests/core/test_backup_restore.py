@@ -7,6 +7,7 @@ against it (``DATABASE_URL``), each on databases of its own.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -73,11 +74,12 @@ def test_backup_then_restore_then_the_ledger_verifies(tmp_path, database_urls):
     _ok(_fullpicture(live, source_url, "migrate", "--no-input", "-v", "0"))
     _ok(_fullpicture(live, source_url, "agency", "create", "--code", "RSTPOL",
                      "--name", "Restore Police", "--type", "police"))  # fmt: skip
-    (live / "ledger.key").write_bytes(b"a key the ledger engineer's code keeps here\n")
     (live / "linkage").mkdir(exist_ok=True)
     (live / "linkage" / "model-v1.json").write_text("{}", "utf-8")
-    head = _ok(_fullpicture(live, source_url, "audit", "head")).split()
-    assert int(head[0]) > 0
+    checkpoint = tmp_path / "checkpoint.json"
+    _ok(_fullpicture(live, source_url, "audit", "head", "--out", str(checkpoint)))
+    head = json.loads(checkpoint.read_text("utf-8"))
+    assert int(head["seq"]) > 0
 
     said = _ok(_fullpicture(live, source_url, "backup", str(backup)))
     assert "Backed up" in said
@@ -87,8 +89,12 @@ def test_backup_then_restore_then_the_ledger_verifies(tmp_path, database_urls):
 
     said = _ok(_fullpicture(fresh, restored_url, "restore", str(backup)))
     assert "ledger verified" in said
-    assert _ok(_fullpicture(fresh, restored_url, "audit", "head")).split() == head
-    for name in ("ledger.key", "secret_key", "linkage/model-v1.json"):
+    restored_head = json.loads(_ok(_fullpicture(fresh, restored_url, "audit", "head")))
+    assert (restored_head["seq"], restored_head["hash"]) == (head["seq"], head["hash"])
+    # the drill: the restored copy verifies against the checkpoint published before it
+    verified = _fullpicture(fresh, restored_url, "audit", "verify", "--checkpoint", str(checkpoint))
+    assert verified.returncode == 0, verified.stderr
+    for name in ("ledger_key", "secret_key", "linkage/model-v1.json"):
         assert (fresh / name).read_bytes() == (live / name).read_bytes()
     agencies = _ok(_fullpicture(fresh, restored_url, "shell", "-c",
         "from fullpicture.partnerships.models import Agency;"

@@ -173,6 +173,17 @@ def _manifest(folder: Path) -> dict[str, Any]:
     return manifest
 
 
+def _reload_ledger_key() -> None:
+    """The restored data folder brings its own ledger key file: read it back, unless the
+    key comes from the environment (then the operator chose it), so this process verifies
+    and writes with the key the ledger was keyed with."""
+    if os.environ.get("FULLPICTURE_LEDGER_KEY"):
+        return
+    key_file = Path(getattr(settings, "FULLPICTURE_LEDGER_KEY_FILE", ""))
+    if key_file.is_file():
+        settings.FULLPICTURE_LEDGER_KEY = key_file.read_text(encoding="utf-8").strip()
+
+
 def backup_restore(*, folder: Path, verify: bool = True) -> dict[str, Any]:
     """Put a backup back into the configured database and data folder, then verify the
     ledger through ``fullpicture audit verify``. Returns the backup's manifest."""
@@ -219,6 +230,7 @@ def backup_restore(*, folder: Path, verify: bool = True) -> dict[str, Any]:
             target_path = home / name.removeprefix("home/")
             target_path.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(folder / name, target_path)
+    _reload_ledger_key()
     if verify:
         call_command("audit", "verify")
         seq, _ = _ledger_head()

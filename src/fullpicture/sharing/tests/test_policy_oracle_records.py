@@ -167,6 +167,10 @@ def reference(world: World, viewer: int, purpose: str, index: int) -> bool:
         and "agency_practitioner" in roles
         and world.agency_types[agency] in {"gp", "acute_hospital", "health_visiting"}
     )
+    # a purpose read in a work context reaches only the persons it covers (0056): every
+    # person here, but never a record linked to nobody
+    if purpose != "direct_care" and record.person is None:
+        allowed = False
     if allowed:
         joining = [
             a
@@ -243,6 +247,16 @@ def worlds(draw: st.DrawFn) -> World:
         )
         for _ in range(draw(st.integers(0, 2)))
     ]
+    # one open grant per viewer and person at most, as the database keeps it (0064)
+    open_pairs: set[tuple[int, int]] = set()
+    kept = []
+    for g in grants:
+        if not g.ended:
+            if (g.viewer, g.person) in open_pairs:
+                continue
+            open_pairs.add((g.viewer, g.person))
+        kept.append(g)
+    grants = kept
     asked = sorted({focus} | draw(st.sets(st.sampled_from(PURPOSES), max_size=1)))
     review = draw(st.one_of(st.none(), st.frozensets(st.integers(0, 1), max_size=2)))
     return World(agency_types, viewers, agreements, records, grants, asked, review)
