@@ -86,3 +86,14 @@ def _ledger_flushable(request: pytest.FixtureRequest) -> Iterator[None]:
     from fullpicture.audit.triggers import drop_ledger_triggers
 
     drop_ledger_triggers()
+
+
+@pytest.fixture(autouse=True)
+def _no_followups_from_an_earlier_test() -> None:
+    """The alert receivers gather ids per thread until the transaction commits; a test's
+    transaction is rolled back, never committed, so what it gathered must not ride along
+    with the next test's (in a running hub a rolled-back transaction's ids only cost the
+    rules an extra, harmless look)."""
+    from fullpicture.alerts import receivers
+
+    receivers._pending.__dict__.pop("state", None)

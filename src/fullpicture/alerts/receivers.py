@@ -30,26 +30,12 @@ from fullpicture.sharing.models import InformationItem
 _pending = threading.local()
 
 
-def _flush_registered() -> bool:
-    """Is a flush waiting on the current transaction's commit? Django drops a
-    transaction's on-commit callbacks when it rolls back, so "no" also means that ids
-    gathered before belong to a transaction that never committed."""
-    connection = transaction.get_connection()
-    return connection.in_atomic_block and any(
-        entry[1] is _flush for entry in connection.run_on_commit
-    )
-
-
 def _queue(kind: str, ids: list[int]) -> None:
-    registered = _flush_registered()
-    if not registered:
-        _pending.__dict__.pop("state", None)  # a rolled-back transaction's ids: not ours
     state: dict[str, set[int]] = _pending.__dict__.setdefault(
         "state", {"items": set(), "records": set()}
     )
     state[kind].update(ids)
-    if not registered:
-        transaction.on_commit(_flush)
+    transaction.on_commit(_flush)
 
 
 def _flush() -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from fullpicture.people.households import households_update
 from fullpicture.people.models import Household, HouseholdStatus, SourceRecord
+from fullpicture.sharing.contexts import context_of
 from fullpicture.sharing.tests.chronology_town import make_town
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,7 +32,9 @@ def test_the_household_view_shows_members_and_their_ties(live_server, page, asse
     page.get_by_label("Password").fill(PASSWORD)
     page.keyboard.press("Enter")
     page.get_by_role("heading", level=1).wait_for()
-    page.goto(f"{live_server.url}/people/{town['child'].pk}/?purpose=safeguarding_enquiry")
+    # read in the town's work context (a purpose is a relationship: decision 0056)
+    context = context_of(town["se"])
+    page.goto(f"{live_server.url}/people/{town['child'].pk}/?context={context}")
     page.get_by_role("link", name=f"Household {household.pk} chronology").focus()
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="How they are tied").wait_for()
