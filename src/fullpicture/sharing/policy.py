@@ -28,6 +28,9 @@ The rules (docs/decisions/0003-policy-rules.md):
       should stand); the owning party's age and most-recent limits hold; and
       the owning agency has not withheld the item from the viewer's agency for
       this purpose.
+   c. for direct care, (b) never applies: a clinician reads their own agency's
+      records plus what another agency explicitly shared with theirs (a), and other
+      agencies' records not at all (break-glass is the way in for immediate risk).
 4. Break-glass: a viewer holding a break-glass role with an active grant for a
    person and purpose sees that person's items from every agency, except
    restricted items and items withheld from the viewer's agency for the
@@ -569,7 +572,7 @@ def item_filter_for(ctx: PolicyContext) -> Q:
     if ctx.purpose_allowed:
         shared = _decisions_for(ctx, Outcome.SHARE).filter(_share_basis_q(ctx))
         others = [Q(pk__in=shared.values("item_id"))]
-        if ctx.agreements:
+        if ctx.agreements and ctx.purpose != Purpose.DIRECT_CARE:  # rule 3c
             by_agreement = _agreements_q(ctx.agreements, exclude_agency=ctx.agency_id)
             if by_agreement is not NOTHING:
                 others.append(_all([by_agreement, ~Q(pk__in=withheld)]))
@@ -648,6 +651,8 @@ def decide_for(ctx: PolicyContext, *, item: Any) -> Decision:
                     )
         if withheld:
             reason = "the owning agency withheld it (for every purpose it did not allow)"
+        elif ctx.purpose == Purpose.DIRECT_CARE:
+            reason = "for direct care, only what another agency explicitly shared with yours"
         else:
             for rule in ctx.agreements:
                 if rule.covers(item):
@@ -717,7 +722,7 @@ class RecordAgencies:
 def record_agencies_for(ctx: PolicyContext) -> RecordAgencies:
     """Agencies joined to the viewer's by an agreement for the purpose, split by whether
     their records need consent given (joined only by consent-based agreements) or not."""
-    if not ctx.purpose_allowed or ctx.agency_id is None:
+    if not ctx.purpose_allowed or ctx.agency_id is None or ctx.purpose == Purpose.DIRECT_CARE:
         return RecordAgencies(frozenset(), frozenset())
     own = {ctx.agency_id}
     free = {a for rule in ctx.agreements if not rule.consent_required for a in rule.parties}

@@ -292,7 +292,7 @@ def reference(
             a = world.agreements[basis]
             if applies(a) and item.agency in a.parties:
                 return True
-        if not withheld:
+        if not withheld and purpose != "direct_care":  # direct care: explicit shares only
             for a in world.agreements:
                 if not applies(a) or item.agency not in a.parties:
                     continue

@@ -171,7 +171,7 @@ def reference(world: World, viewer: int, purpose: str, index: int) -> bool:
     # person here, but never a record linked to nobody
     if purpose != "direct_care" and record.person is None:
         allowed = False
-    if allowed:
+    if allowed and purpose != "direct_care":  # direct care: own records, no agreement's
         joining = [
             a
             for a in world.agreements
