@@ -53,7 +53,7 @@ def _notify(recipients: list[Practitioner], *, challenge: Challenge, message: st
             kind="challenge",
             object_type="challenge",
             object_id=str(challenge.pk),
-            message=message,
+            message=Notification.fit(message),
             created_at=now,
         )
         for r in recipients

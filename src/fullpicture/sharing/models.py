@@ -646,6 +646,9 @@ class EarlyHelpEpisode(models.Model):
         return f"Early-help episode {self.pk}"
 
 
+MESSAGE_LENGTH = 300  # a notification's message: a sentence, the page shows the detail
+
+
 class Notification(models.Model):
     """An in-app notice to one practitioner (ids and kinds; the page shows the detail)."""
 
@@ -655,7 +658,7 @@ class Notification(models.Model):
     kind = models.CharField(max_length=32)
     object_type = models.CharField(max_length=32)
     object_id = models.CharField(max_length=32)
-    message = models.CharField(max_length=300)
+    message = models.CharField(max_length=MESSAGE_LENGTH)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -664,6 +667,12 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"Notification {self.pk} to {self.recipient_id}"
+
+    @classmethod
+    def fit(cls, message: str) -> str:
+        """The message cut to the column's length (PostgreSQL refuses a longer one)."""
+        limit = MESSAGE_LENGTH
+        return message if len(message) <= limit else message[: limit - 1].rstrip() + "…"
 
 
 # --------------------------------------------------------------------------------------

@@ -39,7 +39,12 @@ def _notify(*, recipients: Iterable[Practitioner], kind: str, obj: str, oid: int
     now = timezone.now()
     rows = [
         Notification(
-            recipient=r, kind=kind, object_type=obj, object_id=str(oid), message=msg, created_at=now
+            recipient=r,
+            kind=kind,
+            object_type=obj,
+            object_id=str(oid),
+            message=Notification.fit(msg),
+            created_at=now,
         )
         for r in {r.pk: r for r in recipients}.values()
     ]
